@@ -1,0 +1,10 @@
+export type { Disposable } from './disposable.js';
+export { DisposableStack } from './disposable.js';
+export { SimError, InvalidArgumentError, invariant, type SimErrorCode } from './errors.js';
+export type { Clock, TimerHandle } from './clock/clock.js';
+export { SystemClock } from './clock/system-clock.js';
+export { VirtualClock, DEFAULT_VIRTUAL_EPOCH_MS, type VirtualClockOptions, type RunUntilOptions } from './clock/virtual-clock.js';
+export type { Random } from './random/random.js';
+export { SeededRandom } from './random/seeded-random.js';
+export { CryptoRandom } from './random/crypto-random.js';
+export { parseSeed, formatSeed, type SeedInput } from './random/seed.js';
