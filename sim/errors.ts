@@ -11,8 +11,6 @@ export type SimErrorCode =
   | 'INVALID_FAULT_PLAN'
   | 'INVALID_TRACE'
   | 'ADDRESS_IN_USE'
-  | 'ADDRESS_UNREACHABLE'
-  | 'CONNECTION_RESET'
   | 'NETWORK_CLOSED';
 
 export class SimError extends Error {

@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { SimError } from '../errors.js';
+import { compileTargetPattern } from './target-pattern.js';
+
+/**
+ * A fault plan: a serialisable list of faults aimed at named targets
+ * (`bmc:*`, `node:r1-s3`, `link:r1-s1-r1-s2`, `addr:127.1.1.3:443`).
+ *
+ * When a fault strikes:
+ * - `atMs`: once, at the first query at or after that time (ms since the run began);
+ * - `window`: on every query from `fromMs` (inclusive) to `toMs` (exclusive);
+ * - neither: on every query for the whole run.
+ * `probability` (default 1) thins any of these: each query strikes with that chance,
+ * drawn from the run's seed, so a replay strikes the same queries.
+ */
+
+/** Faults the in-process network applies to HTTP exchanges and datagrams. */
+export const NETWORK_FAULT_KINDS = ['latency', 'error', 'drop', 'reset'] as const;
+
+/** Faults that twin components (BMCs, machines, links, the orchestrator process) apply. */
+export const COMPONENT_FAULT_KINDS = [
+  'crash',
+  'hang',
+  'link-down',
+  'partition',
+  'disk-failure',
+  'session-exhaustion',
+  'wrong-credentials',
+  'power-on-ignored',
+  'post-hang',
+  'process-kill',
+] as const;
+
+export type NetworkFaultKind = (typeof NETWORK_FAULT_KINDS)[number];
+export type ComponentFaultKind = (typeof COMPONENT_FAULT_KINDS)[number];
+export type FaultKind = NetworkFaultKind | ComponentFaultKind;
+
+const ALL_KINDS: readonly string[] = [...NETWORK_FAULT_KINDS, ...COMPONENT_FAULT_KINDS];
+
+const nonNegativeMs = (field: string) =>
+  z
+    .number({ error: `${field} must be a number of milliseconds — write e.g. ${field}: 250` })
+    .finite({ error: `${field} must be finite — write a number of milliseconds` })
+    .min(0, { error: `${field} must be ≥ 0 — times count from the start of the run` });
+
+const target = z
+  .string({ error: 'target must be a string — write KIND:NAME, e.g. bmc:r1-s3 or bmc:*' })
+  .regex(/^[a-z][a-z0-9-]*:\S+$/, { error: 'target must look like KIND:NAME — e.g. bmc:r1-s3, node:*, link:r1-s1-r1-s2' });
+
+const timing = {
+  id: z
+    .string({ error: 'id must be a string — e.g. id: slow-bmcs' })
+    .regex(/^[A-Za-z0-9._:-]+$/, { error: 'id may use letters, digits and . _ : - only — e.g. id: slow-bmcs' })
+    .optional(),
+  target,
+  atMs: nonNegativeMs('atMs').optional(),
+  window: z
+    .object(
+      { fromMs: nonNegativeMs('fromMs'), toMs: nonNegativeMs('toMs') },
+      { error: 'window must be an object — write window: { fromMs: 0, toMs: 60000 }' },
+    )
+    .strict()
+    .refine((w) => w.toMs > w.fromMs, { error: 'window.toMs must be after window.fromMs — the window would be empty' })
+    .optional(),
+  probability: z
+    .number({ error: 'probability must be a number — write e.g. probability: 0.1' })
+    .min(0, { error: 'probability must be between 0 and 1' })
+    .max(1, { error: 'probability must be between 0 and 1' })
+    .optional(),
+};
+
+const latencyFault = z
+  .object({
+    ...timing,
+    kind: z.literal('latency'),
+    latencyMs: nonNegativeMs('latencyMs'),
+    jitterMs: nonNegativeMs('jitterMs').optional(),
+  })
+  .strict();
+
+const errorFault = z
+  .object({
+    ...timing,
+    kind: z.literal('error'),
+    status: z
+      .number({ error: 'status must be an HTTP status — write e.g. status: 503' })
+      .int({ error: 'status must be an integer HTTP status such as 500 or 503' })
+      .min(400, { error: 'status must be an error status from 400 to 599 — e.g. 503' })
+      .max(599, { error: 'status must be an error status from 400 to 599 — e.g. 503' }),
+  })
+  .strict();
+
+const bareFault = (kind: 'drop' | 'reset') => z.object({ ...timing, kind: z.literal(kind) }).strict();
+
+const componentFault = z
+  .object({
+    ...timing,
+    kind: z.enum(COMPONENT_FAULT_KINDS),
+    /** Kind-specific details, e.g. `{ disk: "sdb" }` for a disk failure. */
+    params: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]), {
+        error: 'params must map names to strings, numbers or booleans — e.g. params: { disk: sdb }',
+      })
+      .optional(),
+  })
+  .strict();
+
+const faultSchema = z
+  .discriminatedUnion('kind', [latencyFault, errorFault, bareFault('drop'), bareFault('reset'), componentFault], {
+    error: (issue) =>
+      issue.code === 'invalid_union' ? `kind must be one of ${ALL_KINDS.join(', ')} — pick the fault to inject` : undefined,
+  })
+  .refine((f) => !(f.atMs !== undefined && f.window !== undefined), {
+    error: 'atMs and window exclude each other — use atMs for a one-shot fault, window for a period',
+  });
+
+const planSchema = z
+  .object(
+    {
+      faults: z.array(faultSchema, { error: 'faults must be a list — write faults: [] for none' }),
+    },
+    { error: 'a fault plan must be an object — write { "faults": [ … ] }' },
+  )
+  .strict();
+
+type ParsedFault = z.infer<typeof faultSchema>;
+export type FaultSpec = ParsedFault;
+export type Fault = ParsedFault & { readonly id: string };
+export type FaultPlanData = { faults: FaultSpec[] };
+
+/** A plan that failed validation, with every problem as `path: problem — fix`. */
+export class InvalidFaultPlanError extends SimError {
+  override name = 'InvalidFaultPlanError';
+  constructor(readonly problems: readonly string[]) {
+    super('INVALID_FAULT_PLAN', `Failed to load the fault plan:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+function issuePath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out === '' ? String(part) : `.${String(part)}`;
+  return out === '' ? '(plan)' : out;
+}
+
+export class FaultPlan {
+  readonly faults: readonly Fault[];
+
+  private constructor(faults: Fault[]) {
+    this.faults = faults;
+  }
+
+  static empty(): FaultPlan {
+    return new FaultPlan([]);
+  }
+
+  /** Validates a plan; all problems are reported at once. Nothing is half-loaded. */
+  static parse(input: unknown): FaultPlan {
+    const result = planSchema.safeParse(input);
+    if (!result.success) {
+      throw new InvalidFaultPlanError(result.error.issues.map((i) => `${issuePath(i.path)}: ${i.message}`));
+    }
+    const problems: string[] = [];
+    const seen = new Map<string, number>();
+    const faults = result.data.faults.map((spec, index) => {
+      const id = spec.id ?? `fault-${index}`;
+      const first = seen.get(id);
+      if (first !== undefined) problems.push(`faults[${index}].id: "${id}" is already used by faults[${first}] — give each fault its own id`);
+      seen.set(id, index);
+      compileTargetPattern(spec.target);
+      return { ...spec, id };
+    });
+    if (problems.length > 0) throw new InvalidFaultPlanError(problems);
+    return new FaultPlan(faults);
+  }
+
+  static fromJSON(text: string): FaultPlan {
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      throw new InvalidFaultPlanError([`(plan): not valid JSON (${(error as Error).message}) — fix the syntax`]);
+    }
+    return FaultPlan.parse(data);
+  }
+
+  toJSON(): FaultPlanData {
+    return { faults: this.faults.map((f) => ({ ...f })) };
+  }
+}

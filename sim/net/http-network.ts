@@ -1,0 +1,196 @@
+import { ClientRequest } from 'node:http';
+import { BatchInterceptor, getRawRequest } from '@mswjs/interceptors';
+import { ClientRequestInterceptor } from '@mswjs/interceptors/ClientRequest';
+import { FetchInterceptor } from '@mswjs/interceptors/fetch';
+import type { Clock } from '../clock/clock.js';
+import type { Disposable } from '../disposable.js';
+import { InvalidArgumentError, SimError } from '../errors.js';
+import { NETWORK_FAULT_KINDS, type Fault } from '../faults/fault-plan.js';
+import type { FaultInjector, FaultObserver } from '../faults/fault-injector.js';
+import type { Random } from '../random/random.js';
+import { formatAddress, parseAddress } from './address.js';
+import { injectedLatencyMs } from './latency.js';
+import { NetworkError, type SocketErrorCode } from './network-error.js';
+
+/** Answers requests for one address, as a server would. */
+export type HttpHandler = (request: Request) => Response | Promise<Response>;
+
+export interface ListenOptions {
+  /** The component's name, used as a fault target (`bmc:r1-s3`) and in traces. */
+  name?: string;
+}
+
+export interface InProcessHttpNetworkOptions {
+  clock: Clock;
+  /** Draws latency jitter. */
+  random: Random;
+  faults?: FaultInjector;
+  trace?: FaultObserver;
+}
+
+interface Listener {
+  readonly address: string;
+  readonly name: string;
+  readonly handler: HttpHandler;
+}
+
+interface PendingExchange {
+  readonly fail: (code: SocketErrorCode, message: string) => void;
+}
+
+/** Only one in-process network may own the process's HTTP stack at a time. */
+let attached: InProcessHttpNetwork | undefined;
+
+/**
+ * Fails a request the way the real client would: `http.request` emits the socket
+ * error itself, while `fetch` rejects with TypeError('fetch failed') caused by it.
+ */
+function failure(request: Request, code: SocketErrorCode, message: string): Error {
+  const error = new NetworkError(code, message);
+  return getRawRequest(request) instanceof ClientRequest ? error : new TypeError('fetch failed', { cause: error });
+}
+
+/**
+ * HTTP without sockets for model fidelity. While attached, every `fetch` and
+ * `http(s).request` in the process is answered by the handler registered for
+ * its `host:port`, on the injected clock. It fails closed: a request to an
+ * address with no handler errors out; nothing reaches the real network.
+ *
+ * Faults (targets: the listener's name and `addr:HOST:PORT`):
+ * `latency` delays the answer by latencyMs ± jitterMs; `error` answers with the
+ * status instead of calling the handler; `reset` fails the request like a reset
+ * connection; `drop` never answers (the client's own timeout must fire).
+ */
+export class InProcessHttpNetwork implements Disposable {
+  private readonly clock: Clock;
+  private readonly jitter: Random;
+  private readonly faults: FaultInjector | undefined;
+  private readonly trace: FaultObserver | undefined;
+  private readonly listeners = new Map<string, Listener>();
+  private readonly pending = new Set<PendingExchange>();
+  private readonly interceptor: BatchInterceptor<[ClientRequestInterceptor, FetchInterceptor]>;
+  private nextExchange = 1;
+  private disposed = false;
+
+  private constructor(options: InProcessHttpNetworkOptions) {
+    this.clock = options.clock;
+    this.jitter = options.random.fork('http-jitter');
+    this.faults = options.faults;
+    this.trace = options.trace;
+    this.interceptor = new BatchInterceptor({
+      name: 'drill-in-process-http',
+      interceptors: [new ClientRequestInterceptor(), new FetchInterceptor()],
+    });
+  }
+
+  /** Takes over the process's HTTP clients until `dispose()`. */
+  static attach(options: InProcessHttpNetworkOptions): InProcessHttpNetwork {
+    if (attached) {
+      throw new SimError('ADDRESS_IN_USE', 'Failed to attach the in-process HTTP network: another one is attached — dispose it first');
+    }
+    const network = new InProcessHttpNetwork(options);
+    network.interceptor.on('request', ({ request, controller }) => network.exchange(request, controller));
+    network.interceptor.apply();
+    attached = network;
+    return network;
+  }
+
+  /** Serves `handler` at `HOST:PORT` (e.g. `127.1.1.3:443`) until disposed. */
+  listen(address: string, handler: HttpHandler, options: ListenOptions = {}): Disposable {
+    if (this.disposed) throw new SimError('NETWORK_CLOSED', 'Failed to listen: the in-process HTTP network is disposed');
+    const key = formatAddress(parseAddress(address, 'address'));
+    if (typeof handler !== 'function') throw new InvalidArgumentError('handler: not a function — pass (request) => Response');
+    if (this.listeners.has(key)) {
+      throw new SimError('ADDRESS_IN_USE', `Failed to listen on ${key}: the address is already in use — dispose the other listener or pick another address`);
+    }
+    const listener: Listener = { address: key, name: options.name ?? `addr:${key}`, handler };
+    this.listeners.set(key, listener);
+    return {
+      dispose: () => {
+        if (this.listeners.get(key) === listener) this.listeners.delete(key);
+      },
+    };
+  }
+
+  /** Fails every exchange still waiting (dropped or slow) and gives the HTTP stack back. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const exchange of [...this.pending]) {
+      exchange.fail('ECONNRESET', 'Failed to complete the request: the in-process network was shut down');
+    }
+    this.listeners.clear();
+    this.interceptor.dispose();
+    if (attached === this) attached = undefined;
+  }
+
+  private async exchange(request: Request, controller: { respondWith(r: Response): void; errorWith(e?: unknown): void }): Promise<void> {
+    const id = this.nextExchange++;
+    const url = new URL(request.url);
+    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+    const key = formatAddress({ host: url.hostname.replace(/^\[|\]$/g, '').toLowerCase(), port: Number(port) });
+    this.trace?.record('net', 'http.request', { id, method: request.method, url: request.url });
+
+    const listener = this.listeners.get(key);
+    if (!listener) {
+      this.trace?.record('net', 'http.refused', { id, address: key });
+      controller.errorWith(
+        failure(request, 'ECONNREFUSED', `Failed to reach ${key}: nothing listens there in the in-process network — register a handler with network.listen("${key}", …)`),
+      );
+      return;
+    }
+
+    let settled = false;
+    let markSettled!: () => void;
+    // The interceptors pass a request through to the real network once this listener returns unanswered, so it must not.
+    const answered = new Promise<void>((resolve) => (markSettled = resolve));
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      markSettled();
+      this.pending.delete(exchange);
+      request.signal.removeEventListener('abort', abort);
+      return true;
+    };
+    // The interceptors fail an aborted request themselves; this only stops us answering it afterwards.
+    const abort = (): void => {
+      settle();
+    };
+    const exchange: PendingExchange = {
+      fail: (code, message) => {
+        if (settle()) controller.errorWith(failure(request, code, message));
+      },
+    };
+    this.pending.add(exchange);
+    request.signal.addEventListener('abort', abort, { once: true });
+
+    const struck = this.faults?.strikes(listener.name, NETWORK_FAULT_KINDS) ?? [];
+    if (listener.name !== `addr:${key}`) struck.push(...(this.faults?.strikes(`addr:${key}`, NETWORK_FAULT_KINDS) ?? []));
+    const delayMs = injectedLatencyMs(struck, this.jitter);
+    if (delayMs > 0) await this.clock.sleep(delayMs);
+    if (settled) return;
+
+    const outcome = struck.find((f) => f.kind !== 'latency');
+    let response: Response;
+    if (outcome?.kind === 'drop') {
+      this.trace?.record('net', 'http.dropped', { id, fault: outcome.id });
+      return answered; // Never answered here: the client's abort or dispose() ends it.
+    } else if (outcome?.kind === 'reset') {
+      this.trace?.record('net', 'http.reset', { id, fault: outcome.id });
+      return exchange.fail('ECONNRESET', `Failed to complete the request to ${key}: connection reset (fault ${outcome.id})`);
+    } else if (outcome?.kind === 'error') {
+      response = new Response(`Injected fault ${outcome.id}`, { status: outcome.status, headers: { 'content-type': 'text/plain' } });
+    } else {
+      try {
+        response = await listener.handler(request);
+      } catch (error) {
+        // A handler that throws is a bug in the simulated server: answer as a crashing server would, and say so in the trace.
+        this.trace?.record('net', 'http.handler-error', { id, message: error instanceof Error ? error.message : String(error) });
+        response = new Response(`Internal error in ${listener.name}`, { status: 500, headers: { 'content-type': 'text/plain' } });
+      }
+    }
+    if (!settle()) return;
+    this.trace?.record('net', 'http.response', { id, status: response.status });
+    controller.respondWith(response);
+  }
+}
