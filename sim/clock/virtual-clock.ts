@@ -200,15 +200,19 @@ export class VirtualClock implements Clock {
         // Nothing is due now: let the host's own queued work run before time moves.
         if (countHostImmediates() > this.ownImmediates) return this.queueBatch();
         if (!next || (run.untilMs !== undefined && next.dueMs > run.untilMs)) {
-          if (run.untilMs !== undefined && run.untilMs > this.nowMs) this.nowMs = run.untilMs;
+          // runFor ends at its window's end; runUntil going idle is a stall, not a wait for its timeout.
+          const idleUntil = !next && run.predicate !== undefined;
+          if (run.untilMs !== undefined && run.untilMs > this.nowMs && !idleUntil) this.nowMs = run.untilMs;
           return this.finish(undefined);
         }
-        this.nowMs = next.dueMs;
       }
-      next = this.queue.pop()!;
-      if (++run.events > this.maxEventsPerRun) {
+      // Checked before time moves and before popping: the timer that trips the limit stays scheduled.
+      if (run.events >= this.maxEventsPerRun) {
         return this.finish(new SimError('SIMULATION_RUNAWAY', `Failed to reach idle: more than ${this.maxEventsPerRun} timers fired in one run — an interval is probably still set; use runFor or runUntil, or clear it`));
       }
+      this.nowMs = next.dueMs;
+      next = this.queue.pop()!;
+      run.events++;
       try {
         next.callback();
       } finally {
@@ -222,14 +226,15 @@ export class VirtualClock implements Clock {
       }
       if (this.active === run && run.batch === batch && run.remaining === 0) this.queueBatch();
     } catch (error) {
-      this.finish(error);
+      this.finish(error, true);
     }
   }
 
-  private finish(error: unknown): void {
+  /** `failed` is explicit so that a callback throwing `undefined` still fails the run. */
+  private finish(error: unknown, failed = error !== undefined): void {
     const run = this.active!;
     this.active = undefined;
-    if (error === undefined) run.resolve(run.events);
-    else run.reject(error);
+    if (failed) run.reject(error);
+    else run.resolve(run.events);
   }
 }

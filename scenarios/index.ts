@@ -1,0 +1,2 @@
+export { runKernelDemo, DEFAULT_DEMO_FAULTS, type KernelDemoOptions, type KernelDemoProgress, type KernelDemoResult } from './kernel-demo/run-kernel-demo.js';
+export { PowerController, type PowerState } from './kernel-demo/power-controller.js';

@@ -1,0 +1,216 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  DisposableStack,
+  FaultInjector,
+  FaultPlan,
+  InProcessHttpNetwork,
+  MemoryTraceSink,
+  SeededRandom,
+  TraceRecorder,
+  VirtualClock,
+  type FaultPlanData,
+} from '../../../sim/index.js';
+
+const cleanup: DisposableStack[] = [];
+afterEach(async () => {
+  while (cleanup.length > 0) await cleanup.pop()!.dispose();
+});
+
+function setup(plan: FaultPlanData = { faults: [] }) {
+  const stack = new DisposableStack();
+  cleanup.push(stack);
+  const clock = new VirtualClock();
+  const random = new SeededRandom(7);
+  const sink = new MemoryTraceSink();
+  const trace = new TraceRecorder({ clock, sink });
+  const faults = new FaultInjector({ plan: FaultPlan.parse(plan), clock, random: random.fork('faults'), observer: trace });
+  const network = stack.use(InProcessHttpNetwork.attach({ clock, random, faults, trace }));
+  const start = clock.now();
+  return { clock, network, sink, elapsed: () => clock.now() - start, stack };
+}
+
+/** Runs `work` on the virtual clock to completion and returns its result. */
+async function simulate<T>(clock: VirtualClock, work: () => Promise<T>): Promise<T> {
+  let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+  work().then(
+    (value) => (outcome = { ok: true, value }),
+    (error: unknown) => (outcome = { ok: false, error }),
+  );
+  await clock.runUntil(() => outcome !== undefined);
+  if (!outcome!.ok) throw outcome!.error;
+  return outcome!.value;
+}
+
+function httpGet(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const client = url.startsWith('https:') ? https : http;
+    client
+      .get(url, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string; cause?: { code?: string } }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { code?: string };
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('in-process HTTP network', () => {
+  it('answers fetch from the registered handler without advancing virtual time', async () => {
+    const { clock, network, elapsed } = setup();
+    network.listen('127.1.1.3:443', (req) => Response.json({ path: new URL(req.url).pathname, method: req.method }));
+    const body = await simulate(clock, async () => (await fetch('https://127.1.1.3/redfish/v1')).json());
+    expect(body).toEqual({ path: '/redfish/v1', method: 'GET' });
+    expect(elapsed()).toBe(0);
+  });
+
+  it('answers http.request and https.request too, with request bodies reaching the handler', async () => {
+    const { clock, network } = setup();
+    network.listen('127.1.1.4:80', () => new Response('plain'));
+    network.listen('127.1.1.4:443', async (req) => new Response(`echo:${await req.text()}`, { status: 201 }));
+    const plain = await simulate(clock, () => httpGet('http://127.1.1.4/'));
+    expect(plain).toEqual({ status: 200, body: 'plain' });
+    const echoed = await simulate(clock, () =>
+      fetch('https://127.1.1.4/x', { method: 'POST', body: 'power-on' }).then(async (r) => [r.status, await r.text()]),
+    );
+    expect(echoed).toEqual([201, 'echo:power-on']);
+    expect(await simulate(clock, () => httpGet('https://127.1.1.4/'))).toEqual({ status: 201, body: 'echo:' });
+  });
+
+  it('runs handlers on the virtual clock: a handler that sleeps 1.5 s answers 1.5 s later', async () => {
+    const { clock, network, elapsed } = setup();
+    network.listen('127.1.1.5:80', async () => {
+      await clock.sleep(1_500);
+      return new Response('late');
+    });
+    expect(await simulate(clock, async () => (await fetch('http://127.1.1.5/')).text())).toBe('late');
+    expect(elapsed()).toBe(1_500);
+  });
+
+  it('fails closed: an address with no handler is refused, and a real server there never sees the request', async () => {
+    const server = http.createServer((_req, res) => res.end('real'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    let realRequests = 0;
+    server.on('request', () => realRequests++);
+    try {
+      const { clock } = setup();
+      const viaFetch = await simulate(clock, () => rejection(fetch(`http://127.0.0.1:${port}/`)));
+      expect(viaFetch).toBeInstanceOf(TypeError);
+      expect(viaFetch.cause?.code).toBe('ECONNREFUSED');
+      const viaHttp = await simulate(clock, () => rejection(httpGet(`http://127.0.0.1:${port}/`)));
+      expect(viaHttp.code).toBe('ECONNREFUSED');
+      expect(viaHttp.message).toContain(`127.0.0.1:${port}`);
+      expect(realRequests).toBe(0);
+    } finally {
+      await cleanup.pop()!.dispose();
+      // Once disposed, the process's HTTP stack is its own again.
+      expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('real');
+      server.close();
+    }
+  });
+
+  it('delays answers by an injected latency, on the virtual clock', async () => {
+    const { clock, network, elapsed } = setup({ faults: [{ target: 'bmc:slow', kind: 'latency', latencyMs: 250 }] });
+    network.listen('127.1.2.1:80', () => new Response('ok'), { name: 'bmc:slow' });
+    network.listen('127.1.2.2:80', () => new Response('ok'), { name: 'bmc:fast' });
+    await simulate(clock, () => fetch('http://127.1.2.2/'));
+    expect(elapsed()).toBe(0);
+    await simulate(clock, () => fetch('http://127.1.2.1/'));
+    expect(elapsed()).toBe(250);
+  });
+
+  it('answers with an injected error status without calling the handler', async () => {
+    const { clock, network } = setup({ faults: [{ target: 'bmc:*', kind: 'error', status: 503, atMs: 0 }] });
+    let calls = 0;
+    network.listen('127.1.2.3:80', () => (calls++, new Response('ok')), { name: 'bmc:r1-s1' });
+    expect(await simulate(clock, async () => (await fetch('http://127.1.2.3/')).status)).toBe(503);
+    expect(calls).toBe(0);
+    // atMs is one-shot: the next request reaches the handler.
+    expect(await simulate(clock, async () => (await fetch('http://127.1.2.3/')).status)).toBe(200);
+    expect(calls).toBe(1);
+  });
+
+  it('resets connections, as a real socket reset looks to fetch and to http.request', async () => {
+    const { clock, network } = setup({ faults: [{ target: 'addr:127.1.2.4:80', kind: 'reset' }] });
+    network.listen('127.1.2.4:80', () => new Response('never'));
+    const viaFetch = await simulate(clock, () => rejection(fetch('http://127.1.2.4/')));
+    expect(viaFetch.cause?.code).toBe('ECONNRESET');
+    const viaHttp = await simulate(clock, () => rejection(httpGet('http://127.1.2.4/')));
+    expect(viaHttp.code).toBe('ECONNRESET');
+  });
+
+  it("drops requests: only the client's own timeout ends them, at exactly that virtual time", async () => {
+    const { clock, network, elapsed, sink } = setup({ faults: [{ id: 'black-hole', target: 'bmc:gone', kind: 'drop' }] });
+    network.listen('127.1.2.5:80', () => new Response('never'), { name: 'bmc:gone' });
+    const error = await simulate(clock, () => {
+      const abort = new AbortController();
+      clock.setTimeout(() => abort.abort(new Error('timed out after 5000 ms')), 5_000);
+      return rejection(fetch('http://127.1.2.5/', { signal: abort.signal }));
+    });
+    expect(error.message).toBe('timed out after 5000 ms');
+    expect(elapsed()).toBe(5_000);
+    expect(sink.lines.some((l) => l.includes('"http.dropped"') && l.includes('black-hole'))).toBe(true);
+  });
+
+  it('applies window faults only inside their window', async () => {
+    const { clock, network } = setup({ faults: [{ target: 'bmc:w', kind: 'error', status: 500, window: { fromMs: 1_000, toMs: 2_000 } }] });
+    network.listen('127.1.2.6:80', () => new Response('ok'), { name: 'bmc:w' });
+    const status = (): Promise<number> => simulate(clock, async () => (await fetch('http://127.1.2.6/')).status);
+    expect(await status()).toBe(200);
+    await clock.runFor(1_000);
+    expect(await status()).toBe(500);
+    await clock.runFor(999);
+    expect(await status()).toBe(500);
+    await clock.runFor(1);
+    expect(await status()).toBe(200);
+  });
+
+  it('turns a handler that throws into a 500 and says so in the trace', async () => {
+    const { clock, network, sink } = setup();
+    network.listen('127.1.2.7:80', () => {
+      throw new Error('bug in the simulated BMC');
+    }, { name: 'bmc:buggy' });
+    expect(await simulate(clock, async () => (await fetch('http://127.1.2.7/')).status)).toBe(500);
+    expect(sink.lines.find((l) => l.includes('http.handler-error'))).toContain('bug in the simulated BMC');
+  });
+
+  it('fails requests still in flight when the network is disposed', async () => {
+    const { clock, network, stack } = setup({ faults: [{ target: 'bmc:gone', kind: 'drop' }] });
+    network.listen('127.1.2.8:80', () => new Response('never'), { name: 'bmc:gone' });
+    const pending = rejection(fetch('http://127.1.2.8/'));
+    await clock.runUntilIdle();
+    cleanup.pop();
+    await stack.dispose();
+    expect((await pending).cause?.code).toBe('ECONNRESET');
+  });
+
+  it('rejects a second listener on one address, a malformed address, and a second attached network', () => {
+    const { network } = setup();
+    network.listen('127.1.3.1:443', () => new Response());
+    expect(() => network.listen('127.1.3.1:443', () => new Response())).toThrow(/already in use/);
+    expect(() => network.listen('127.1.3.1', () => new Response())).toThrow(/address: "127.1.3.1" is not HOST:PORT — write e.g./);
+    expect(() => network.listen('127.1.3.1:70000', () => new Response())).toThrow(/port 70000 is out of range/);
+    expect(() => InProcessHttpNetwork.attach({ clock: new VirtualClock(), random: new SeededRandom(1) })).toThrow(/another one is attached/);
+  });
+
+  it('frees an address when its listener is disposed', async () => {
+    const { clock, network } = setup();
+    const first = network.listen('127.1.3.2:80', () => new Response('first'));
+    first.dispose();
+    network.listen('127.1.3.2:80', () => new Response('second'));
+    expect(await simulate(clock, async () => (await fetch('http://127.1.3.2/')).text())).toBe('second');
+  });
+});
