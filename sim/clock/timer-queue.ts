@@ -10,13 +10,17 @@ export interface VirtualTimer {
   state: 'queued' | 'running' | 'done';
 }
 
-function before(a: VirtualTimer, b: VirtualTimer): boolean {
-  return a.dueMs < b.dueMs || (a.dueMs === b.dueMs && a.seq < b.seq);
-}
-
-/** Binary min-heap ordered by (dueMs, seq). Cancelled timers are dropped lazily when they reach the top. */
+/**
+ * Four-ary min-heap ordered by (dueMs, seq). The keys live in their own
+ * arrays of numbers, beside the timers, so sifting through a million timers
+ * reads contiguous memory instead of chasing objects, over half the levels
+ * of a binary heap. Cancelled timers are dropped
+ * lazily when they reach the top.
+ */
 export class TimerQueue {
-  private readonly heap: VirtualTimer[] = [];
+  private readonly dues: number[] = [];
+  private readonly seqs: number[] = [];
+  private readonly timers: VirtualTimer[] = [];
   private liveCount = 0;
 
   get size(): number {
@@ -24,19 +28,27 @@ export class TimerQueue {
   }
 
   push(timer: VirtualTimer): void {
-    const heap = this.heap;
     timer.state = 'queued';
-    heap.push(timer);
     this.liveCount++;
-    let i = heap.length - 1;
+    const { dues, seqs, timers } = this;
+    const due = timer.dueMs;
+    const seq = timer.seq;
+    let i = timers.length;
+    dues.push(due);
+    seqs.push(seq);
+    timers.push(timer);
     while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const p = heap[parent]!;
-      if (!before(timer, p)) break;
-      heap[i] = p;
+      const parent = (i - 1) >> 2;
+      const pd = dues[parent]!;
+      if (pd < due || (pd === due && seqs[parent]! < seq)) break;
+      dues[i] = pd;
+      seqs[i] = seqs[parent]!;
+      timers[i] = timers[parent]!;
       i = parent;
     }
-    heap[i] = timer;
+    dues[i] = due;
+    seqs[i] = seq;
+    timers[i] = timer;
   }
 
   /** Cancels a queued timer, or an interval whose callback is running now. */
@@ -49,9 +61,9 @@ export class TimerQueue {
 
   /** The earliest live timer, without removing it. */
   peek(): VirtualTimer | undefined {
-    const heap = this.heap;
-    while (heap.length > 0 && heap[0]!.state !== 'queued') this.removeTop();
-    return heap[0];
+    const timers = this.timers;
+    while (timers.length > 0 && timers[0]!.state !== 'queued') this.removeTop();
+    return timers[0];
   }
 
   /** Removes and returns the earliest live timer. */
@@ -66,20 +78,37 @@ export class TimerQueue {
   }
 
   private removeTop(): void {
-    const heap = this.heap;
-    const last = heap.pop()!;
-    if (heap.length === 0) return;
+    const { dues, seqs, timers } = this;
+    const lastTimer = timers.pop()!;
+    const lastDue = dues.pop()!;
+    const lastSeq = seqs.pop()!;
+    const n = timers.length;
+    if (n === 0) return;
     let i = 0;
-    const n = heap.length;
     for (;;) {
-      const left = 2 * i + 1;
-      if (left >= n) break;
-      const right = left + 1;
-      const child = right < n && before(heap[right]!, heap[left]!) ? right : left;
-      if (!before(heap[child]!, last)) break;
-      heap[i] = heap[child]!;
+      const first = 4 * i + 1;
+      if (first >= n) break;
+      // The earliest of up to four children.
+      let child = first;
+      let cd = dues[first]!;
+      let cs = seqs[first]!;
+      const end = first + 4 < n ? first + 4 : n;
+      for (let c = first + 1; c < end; c++) {
+        const d = dues[c]!;
+        if (d < cd || (d === cd && seqs[c]! < cs)) {
+          child = c;
+          cd = d;
+          cs = seqs[c]!;
+        }
+      }
+      if (cd > lastDue || (cd === lastDue && cs > lastSeq)) break;
+      dues[i] = cd;
+      seqs[i] = cs;
+      timers[i] = timers[child]!;
       i = child;
     }
-    heap[i] = last;
+    dues[i] = lastDue;
+    seqs[i] = lastSeq;
+    timers[i] = lastTimer;
   }
 }

@@ -30,7 +30,7 @@ interface ActiveRun {
 }
 
 /** Steps queued per host turn; each step still gets its own microtask drain. */
-const STEPS_PER_BATCH = 64;
+const STEPS_PER_BATCH = 16;
 
 function countHostImmediates(): number {
   let n = 0;

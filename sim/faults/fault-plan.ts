@@ -57,15 +57,15 @@ const timing = {
   window: z
     .object(
       { fromMs: nonNegativeMs('fromMs'), toMs: nonNegativeMs('toMs') },
-      { error: 'window must be an object — write window: { fromMs: 0, toMs: 60000 }' },
+      { error: (issue) => (issue.code === 'invalid_type' ? 'window must be an object — write window: { fromMs: 0, toMs: 60000 }' : undefined) },
     )
     .strict()
     .refine((w) => w.toMs > w.fromMs, { error: 'window.toMs must be after window.fromMs — the window would be empty' })
     .optional(),
   probability: z
     .number({ error: 'probability must be a number — write e.g. probability: 0.1' })
-    .min(0, { error: 'probability must be between 0 and 1' })
-    .max(1, { error: 'probability must be between 0 and 1' })
+    .min(0, { error: 'probability must be between 0 and 1 — write e.g. probability: 0.1' })
+    .max(1, { error: 'probability must be between 0 and 1 — write e.g. probability: 0.1' })
     .optional(),
 };
 
@@ -84,7 +84,7 @@ const errorFault = z
     kind: z.literal('error'),
     status: z
       .number({ error: 'status must be an HTTP status — write e.g. status: 503' })
-      .int({ error: 'status must be an integer HTTP status such as 500 or 503' })
+      .int({ error: 'status must be an integer HTTP status — write e.g. status: 503' })
       .min(400, { error: 'status must be an error status from 400 to 599 — e.g. 503' })
       .max(599, { error: 'status must be an error status from 400 to 599 — e.g. 503' }),
   })
@@ -98,9 +98,15 @@ const componentFault = z
     kind: z.enum(COMPONENT_FAULT_KINDS),
     /** Kind-specific details, e.g. `{ disk: "sdb" }` for a disk failure. */
     params: z
-      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]), {
-        error: 'params must map names to strings, numbers or booleans — e.g. params: { disk: sdb }',
-      })
+      .record(
+        z.string(),
+        z.union([z.string(), z.number(), z.boolean()], {
+          error: 'params values must be strings, numbers or booleans — e.g. params: { disk: sdb }',
+        }),
+        {
+          error: 'params must map names to strings, numbers or booleans — e.g. params: { disk: sdb }',
+        },
+      )
       .optional(),
   })
   .strict();
@@ -108,9 +114,14 @@ const componentFault = z
 const faultSchema = z
   .discriminatedUnion('kind', [latencyFault, errorFault, bareFault('drop'), bareFault('reset'), componentFault], {
     error: (issue) =>
-      issue.code === 'invalid_union' ? `kind must be one of ${ALL_KINDS.join(', ')} — pick the fault to inject` : undefined,
+      issue.code === 'invalid_union'
+        ? `kind must be one of ${ALL_KINDS.join(', ')} — pick the fault to inject`
+        : issue.code === 'invalid_type'
+          ? 'a fault must be an object — write { "target": "bmc:*", "kind": "drop" }'
+          : undefined,
   })
   .refine((f) => !(f.atMs !== undefined && f.window !== undefined), {
+    path: ['window'],
     error: 'atMs and window exclude each other — use atMs for a one-shot fault, window for a period',
   });
 
@@ -119,7 +130,7 @@ const planSchema = z
     {
       faults: z.array(faultSchema, { error: 'faults must be a list — write faults: [] for none' }),
     },
-    { error: 'a fault plan must be an object — write { "faults": [ … ] }' },
+    { error: (issue) => (issue.code === 'invalid_type' ? 'a fault plan must be an object — write { "faults": [ … ] }' : undefined) },
   )
   .strict();
 
@@ -138,8 +149,41 @@ export class InvalidFaultPlanError extends SimError {
 
 function issuePath(path: readonly PropertyKey[]): string {
   let out = '';
-  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out === '' ? String(part) : `.${String(part)}`;
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    // A key that is not a plain name (an unknown field called "a b" or ":") is quoted, so the path stays unambiguous.
+    else if (typeof part !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(part)) out += `[${JSON.stringify(String(part))}]`;
+    else out += out === '' ? part : `.${part}`;
+  }
   return out === '' ? '(plan)' : out;
+}
+
+/** One line per problem; an unknown field is named in the path itself. */
+function describeIssue(issue: z.core.$ZodIssue): string[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => `${issuePath([...issue.path, key])}: unknown field — remove it or check its spelling`);
+  }
+  return [`${issuePath(issue.path)}: ${issue.message}`];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Duplicate ids, found on the raw input so they are reported alongside every other problem. */
+function duplicateIdProblems(input: unknown): string[] {
+  if (!isRecord(input) || !Array.isArray(input.faults)) return [];
+  const problems: string[] = [];
+  const seen = new Map<string, number>();
+  input.faults.forEach((fault: unknown, index) => {
+    if (!isRecord(fault)) return;
+    const id = fault.id === undefined ? `fault-${index}` : typeof fault.id === 'string' ? fault.id : undefined;
+    if (id === undefined) return;
+    const first = seen.get(id);
+    if (first !== undefined) problems.push(`faults[${index}].id: "${id}" is already used by faults[${first}] — give each fault its own id`);
+    else seen.set(id, index);
+  });
+  return problems;
 }
 
 export class FaultPlan {
@@ -156,20 +200,12 @@ export class FaultPlan {
   /** Validates a plan; all problems are reported at once. Nothing is half-loaded. */
   static parse(input: unknown): FaultPlan {
     const result = planSchema.safeParse(input);
-    if (!result.success) {
-      throw new InvalidFaultPlanError(result.error.issues.map((i) => `${issuePath(i.path)}: ${i.message}`));
-    }
-    const problems: string[] = [];
-    const seen = new Map<string, number>();
+    const problems = [...(result.success ? [] : result.error.issues.flatMap(describeIssue)), ...duplicateIdProblems(input)];
+    if (!result.success || problems.length > 0) throw new InvalidFaultPlanError(problems);
     const faults = result.data.faults.map((spec, index) => {
-      const id = spec.id ?? `fault-${index}`;
-      const first = seen.get(id);
-      if (first !== undefined) problems.push(`faults[${index}].id: "${id}" is already used by faults[${first}] — give each fault its own id`);
-      seen.set(id, index);
       compileTargetPattern(spec.target);
-      return { ...spec, id };
+      return { ...spec, id: spec.id ?? `fault-${index}` };
     });
-    if (problems.length > 0) throw new InvalidFaultPlanError(problems);
     return new FaultPlan(faults);
   }
 

@@ -34,10 +34,6 @@ interface Listener {
   readonly handler: HttpHandler;
 }
 
-interface PendingExchange {
-  readonly fail: (code: SocketErrorCode, message: string) => void;
-}
-
 /** Only one in-process network may own the process's HTTP stack at a time. */
 let attached: InProcessHttpNetwork | undefined;
 
@@ -67,7 +63,7 @@ export class InProcessHttpNetwork implements Disposable {
   private readonly faults: FaultInjector | undefined;
   private readonly trace: FaultObserver | undefined;
   private readonly listeners = new Map<string, Listener>();
-  private readonly pending = new Set<PendingExchange>();
+  private readonly pending = new Set<Exchange>();
   private readonly interceptor: BatchInterceptor<[ClientRequestInterceptor, FetchInterceptor]>;
   private nextExchange = 1;
   private disposed = false;
@@ -124,7 +120,7 @@ export class InProcessHttpNetwork implements Disposable {
     if (attached === this) attached = undefined;
   }
 
-  private async exchange(request: Request, controller: { respondWith(r: Response): void; errorWith(e?: unknown): void }): Promise<void> {
+  private async exchange(request: Request, controller: Controller): Promise<void> {
     const id = this.nextExchange++;
     const url = new URL(request.url);
     const port = url.port || (url.protocol === 'https:' ? '443' : '80');
@@ -140,41 +136,18 @@ export class InProcessHttpNetwork implements Disposable {
       return;
     }
 
-    let settled = false;
-    let markSettled!: () => void;
-    // The interceptors pass a request through to the real network once this listener returns unanswered, so it must not.
-    const answered = new Promise<void>((resolve) => (markSettled = resolve));
-    const settle = (): boolean => {
-      if (settled) return false;
-      settled = true;
-      markSettled();
-      this.pending.delete(exchange);
-      request.signal.removeEventListener('abort', abort);
-      return true;
-    };
-    // The interceptors fail an aborted request themselves; this only stops us answering it afterwards.
-    const abort = (): void => {
-      settle();
-    };
-    const exchange: PendingExchange = {
-      fail: (code, message) => {
-        if (settle()) controller.errorWith(failure(request, code, message));
-      },
-    };
-    this.pending.add(exchange);
-    request.signal.addEventListener('abort', abort, { once: true });
-
+    const exchange = new Exchange(request, controller, this.pending);
     const struck = this.faults?.strikes(listener.name, NETWORK_FAULT_KINDS) ?? [];
     if (listener.name !== `addr:${key}`) struck.push(...(this.faults?.strikes(`addr:${key}`, NETWORK_FAULT_KINDS) ?? []));
     const delayMs = injectedLatencyMs(struck, this.jitter);
     if (delayMs > 0) await this.clock.sleep(delayMs);
-    if (settled) return;
+    if (!exchange.open) return exchange.close();
 
     const outcome = struck.find((f) => f.kind !== 'latency');
     let response: Response;
     if (outcome?.kind === 'drop') {
       this.trace?.record('net', 'http.dropped', { id, fault: outcome.id });
-      return answered; // Never answered here: the client's abort or dispose() ends it.
+      return exchange.hang();
     } else if (outcome?.kind === 'reset') {
       this.trace?.record('net', 'http.reset', { id, fault: outcome.id });
       return exchange.fail('ECONNRESET', `Failed to complete the request to ${key}: connection reset (fault ${outcome.id})`);
@@ -189,8 +162,62 @@ export class InProcessHttpNetwork implements Disposable {
         response = new Response(`Internal error in ${listener.name}`, { status: 500, headers: { 'content-type': 'text/plain' } });
       }
     }
-    if (!settle()) return;
+    if (!exchange.open) return exchange.close();
     this.trace?.record('net', 'http.response', { id, status: response.status });
-    controller.respondWith(response);
+    exchange.respond(response);
+  }
+}
+
+interface Controller {
+  respondWith(response: Response): void;
+  errorWith(reason?: unknown): void;
+}
+
+/** One request being answered; at most one outcome reaches the client. */
+class Exchange {
+  private closed = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly request: Request,
+    private readonly controller: Controller,
+    private readonly pending: Set<Exchange>,
+  ) {
+    pending.add(this);
+  }
+
+  /** False once answered, failed, or given up by the client (the interceptors fail aborted requests themselves). */
+  get open(): boolean {
+    return !this.closed && !this.request.signal.aborted;
+  }
+
+  respond(response: Response): void {
+    if (!this.open) return this.close();
+    this.close();
+    this.controller.respondWith(response);
+  }
+
+  fail(code: SocketErrorCode, message: string): void {
+    if (!this.open) return this.close();
+    this.close();
+    this.controller.errorWith(failure(this.request, code, message));
+  }
+
+  /**
+   * Answers nothing until the client aborts or the network shuts down. The
+   * listener must not return meanwhile: the interceptors would pass the request
+   * through to the real network.
+   */
+  hang(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = resolve;
+      this.request.signal.addEventListener('abort', () => this.close(), { once: true });
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    this.pending.delete(this);
+    this.wake?.();
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes, randomFillSync } from 'node:crypto';
-import { childPath, UniformSource } from './draws.js';
+import { checkByteLength, childPath, UniformSource } from './draws.js';
 
 const BUFFER_WORDS = 1024;
 
@@ -28,6 +28,7 @@ export class CryptoRandom extends UniformSource {
   }
 
   override bytes(length: number): Uint8Array {
+    checkByteLength(length);
     return new Uint8Array(randomBytes(length));
   }
 }

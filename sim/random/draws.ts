@@ -69,7 +69,7 @@ export abstract class UniformSource implements Random {
   }
 
   bytes(length: number): Uint8Array {
-    if (!Number.isSafeInteger(length) || length < 0) throw new InvalidArgumentError(`bytes(${length}): length must be an integer ≥ 0`);
+    checkByteLength(length);
     const out = new Uint8Array(length);
     for (let i = 0; i < length; i += 4) {
       let word = this.uint32();
@@ -80,6 +80,11 @@ export abstract class UniformSource implements Random {
     }
     return out;
   }
+}
+
+/** Shared by every source's `bytes`, so that a bad length fails the same way everywhere. */
+export function checkByteLength(length: number): void {
+  if (!Number.isSafeInteger(length) || length < 0) throw new InvalidArgumentError(`bytes(${length}): length must be an integer ≥ 0`);
 }
 
 export function childPath(parent: string, label: string): string {

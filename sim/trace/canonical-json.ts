@@ -16,6 +16,12 @@ export function canonicalJson(value: unknown, path = 'data'): string {
     case 'object': {
       if (value === null) return 'null';
       if (Array.isArray(value)) return `[${value.map((v, i) => canonicalJson(v, `${path}[${i}]`)).join(',')}]`;
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) {
+        // A Date, Map, Set, typed array or class instance would lose its contents (a Map becomes {}).
+        const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+        throw new InvalidArgumentError(`${path}: a ${typeof name === 'string' && name !== '' ? name : 'non-plain object'} has no faithful JSON form — record plain objects, arrays, strings, numbers and booleans (e.g. a date as an ISO string)`);
+      }
       const keys = Object.keys(value).sort();
       const parts: string[] = [];
       for (const key of keys) {

@@ -40,18 +40,23 @@ export async function compareTraces(
   const ib = toAsyncIterator(b);
   let line = 0;
   let lastCommon: TraceEvent | undefined;
-  for (;;) {
-    const [ra, rb] = await Promise.all([ia.next(), ib.next()]);
-    line++;
-    if (ra.done && rb.done) return { identical: true, events: line - 1 };
-    const ea = ra.done ? undefined : parseTraceLine(ra.value, `${names.a}:${line}`);
-    const eb = rb.done ? undefined : parseTraceLine(rb.value, `${names.b}:${line}`);
-    if (ea && eb && ra.value === rb.value) {
-      lastCommon = ea;
-      continue;
+  try {
+    for (;;) {
+      const [ra, rb] = await Promise.all([ia.next(), ib.next()]);
+      line++;
+      if (ra.done && rb.done) return { identical: true, events: line - 1 };
+      const ea = ra.done ? undefined : parseTraceLine(ra.value, `${names.a}:${line}`);
+      const eb = rb.done ? undefined : parseTraceLine(rb.value, `${names.b}:${line}`);
+      if (ea && eb && ra.value === rb.value) {
+        lastCommon = ea;
+        continue;
+      }
+      const fields = ea && eb ? differingFields(ea, eb) : ['end'];
+      return { identical: false, line, a: ea, b: eb, fields: fields.length > 0 ? fields : ['encoding'], lastCommon };
     }
-    const fields = ea && eb ? differingFields(ea, eb) : ['end'];
-    return { identical: false, line, a: ea, b: eb, fields: fields.length > 0 ? fields : ['encoding'], lastCommon };
+  } finally {
+    // Stopping early (a divergence, a corrupt line) must still close both sources, e.g. their open files.
+    await Promise.allSettled([ia.return?.(), ib.return?.()]);
   }
 }
 
