@@ -44,11 +44,15 @@ export function planHostSuite(requirements: readonly HostRequirement[], env: Nod
 /** `describe` for suites that drive host programs (ipmitool, docker, chromium…). */
 export function describeWithHost(name: string, requirements: readonly HostRequirement[], body: () => void): void {
   const plan = planHostSuite(requirements);
-  if (plan.run) return describe(name, body);
-  if (plan.skip) return describe.skip(`${name} (skipped: ${plan.reason})`, body);
-  describe(name, () => {
-    it('has what it needs on this host', () => {
-      throw new Error(`${plan.reason} — CI=true, so .ci/run must install it; a suite that needs it never skips in CI`);
+  if (plan.run) {
+    describe(name, body);
+  } else if (plan.skip) {
+    describe.skip(`${name} (skipped: ${plan.reason})`, body);
+  } else {
+    describe(name, () => {
+      it('has what it needs on this host', () => {
+        throw new Error(`${plan.reason} — CI=true, so .ci/run must install it; a suite that needs it never skips in CI`);
+      });
     });
-  });
+  }
 }

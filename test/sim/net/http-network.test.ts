@@ -58,11 +58,13 @@ function httpGet(url: string): Promise<{ status: number; body: string }> {
   });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string; cause?: { code?: string } }> {
+type SocketFailure = Error & { code?: string; cause?: { code?: string } };
+
+async function rejection(promise: Promise<unknown>): Promise<SocketFailure> {
   try {
     await promise;
   } catch (error) {
-    return error as Error & { code?: string };
+    return error as SocketFailure;
   }
   throw new Error('expected a rejection');
 }
