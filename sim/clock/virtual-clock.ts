@@ -104,21 +104,22 @@ export class VirtualClock implements Clock {
 
   sleep(durationMs: number, signal?: AbortSignal): Promise<void> {
     checkDelay(durationMs, 'durationMs');
+    if (!signal) return new Promise((resolve) => this.schedule(resolve, durationMs, undefined));
     return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(abortReason(signal));
+      if (signal.aborted) return reject(abortReason(signal));
       const onAbort = (): void => {
         this.cancel(timer);
-        reject(abortReason(signal!));
+        reject(abortReason(signal));
       };
       const timer = this.schedule(
         () => {
-          signal?.removeEventListener('abort', onAbort);
+          signal.removeEventListener('abort', onAbort);
           resolve();
         },
         durationMs,
         undefined,
       );
-      signal?.addEventListener('abort', onAbort, { once: true });
+      signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 
