@@ -15,7 +15,8 @@ function program(): Command {
     .helpOption('-h, --help', 'show help')
     .showSuggestionAfterError()
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'drill: ')) });
+    // One line per error: commander puts its "(Did you mean …?)" suggestion on a second line.
+    .configureOutput({ outputError: (text, write) => write(`${text.trimEnd().replace(/^error: /, 'drill: ').replace(/\s*\n\s*/g, ' ')}\n`) });
 
   const sim = drill.command('sim').description('the deterministic simulation kernel');
   sim

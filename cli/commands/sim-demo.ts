@@ -31,6 +31,15 @@ export async function simDemo(options: SimDemoOptions, out: (line: string) => vo
   }
   const racks = positiveInt(options.racks, '--racks', 250);
   const perRack = positiveInt(options.servers, '--servers', 250);
+  let sink: FileTraceSink | undefined;
+  if (options.trace !== undefined) {
+    try {
+      sink = new FileTraceSink(options.trace);
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new CliError(`--trace: cannot write ${JSON.stringify(options.trace)} (${reason}) — pass a file path in an existing, writable directory`, 2);
+    }
+  }
   out(`drill sim demo — seed ${formatSeed(seed)}, ${racks} racks × ${perRack} servers, faults: latency, 503s, resets, drops, rack 2 cut off 5–65 s`);
   out('virtual time   off  powering  on   requests  failed');
   const started = process.hrtime.bigint();
@@ -38,7 +47,7 @@ export async function simDemo(options: SimDemoOptions, out: (line: string) => vo
     seed,
     racks,
     serversPerRack: perRack,
-    ...(options.trace ? { sink: new FileTraceSink(options.trace) } : {}),
+    ...(sink ? { sink } : {}),
     onProgress: (p: KernelDemoProgress) =>
       out(`${clockText(p.elapsedMs).padEnd(13)}  ${String(p.off).padStart(3)}  ${String(p.poweringOn).padStart(8)}  ${String(p.on).padStart(3)}  ${String(p.requests).padStart(9)}  ${String(p.failures).padStart(6)}`),
   });

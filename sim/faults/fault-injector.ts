@@ -81,7 +81,9 @@ export class FaultInjector {
    * Calls `listener` on the clock when scheduled faults aimed at `pattern` begin
    * (`atMs`, `window.fromMs`) and end (`window.toMs`), for components that act
    * on their own (a node that crashes, a link that goes down). Probability does
-   * not apply here: a scheduled fault is announced to whoever listens.
+   * not apply here: a scheduled fault is announced to whoever listens. A listener
+   * that subscribes during a window hears its `start` at once; marks already past
+   * (an earlier `atMs`, a window that has closed) are not announced.
    */
   onScheduled(pattern: string, listener: (fault: Fault, phase: FaultPhase) => void): Disposable {
     const wanted = compileTargetPattern(pattern);
@@ -92,7 +94,8 @@ export class FaultInjector {
       if (!matches(pattern) && !wanted(fault.target)) continue;
       const marks: Array<[number, FaultPhase]> = [];
       if (fault.atMs !== undefined) marks.push([fault.atMs, 'start']);
-      if (fault.window) marks.push([fault.window.fromMs, 'start'], [fault.window.toMs, 'end']);
+      // A window already open when the listener subscribes starts for it at once, so every `end` follows a `start`.
+      if (fault.window && fault.window.toMs > now) marks.push([Math.max(fault.window.fromMs, now), 'start'], [fault.window.toMs, 'end']);
       for (const [atMs, phase] of marks) {
         if (atMs < now) continue;
         handles.push(this.clock.setTimeout(() => listener(fault, phase), atMs - now));
