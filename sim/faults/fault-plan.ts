@@ -203,7 +203,6 @@ export class FaultPlan {
     const problems = [...(result.success ? [] : result.error.issues.flatMap(describeIssue)), ...duplicateIdProblems(input)];
     if (!result.success || problems.length > 0) throw new InvalidFaultPlanError(problems);
     const faults = result.data.faults.map((spec, index) => {
-      compileTargetPattern(spec.target);
       return { ...spec, id: spec.id ?? `fault-${index}` };
     });
     return new FaultPlan(faults);
