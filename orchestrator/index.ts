@@ -29,3 +29,4 @@ export {
   BmcProtocolError,
   type BmcErrorCode,
 } from './drivers/errors.js';
+export * from './annealer/index.js';

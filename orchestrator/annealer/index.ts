@@ -1,0 +1,19 @@
+export type {
+  AnnealerLimits,
+  AnnealerView,
+  BlockedReason,
+  DeploymentStatus,
+  LastGoodRun,
+  NodeRole,
+  NodeRoleState,
+  NodeRoleStateKind,
+  NodeStatus,
+  RetryPolicy,
+  RoleSpec,
+} from './model.js';
+export { nodeRoleId } from './model.js';
+export { resolveInputs, stableJson, type ResolvedInputs } from './inputs.js';
+export { planTick, type Decision } from './plan-tick.js';
+export { completeRun, retryDelayMs, type RunCompletion, type RunResult } from './complete-run.js';
+export { applyDecision, StaleDecisionError } from './apply.js';
+export { RoleCatalog, InvalidRolesError, bindRole } from './role-graph.js';

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import type { AnnealerView, NodeRole } from './model.js';
+
+/** JSON with object keys sorted, so equal data always hashes the same. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+export interface ResolvedInputs {
+  /** Input attribute → value, as the run will see it. */
+  readonly inputs: Readonly<Record<string, unknown>>;
+  /** Hash of the role, the inputs and every hard parent's outputs. */
+  readonly digest: string;
+}
+
+/**
+ * Resolves a node-role's inputs: an attribute some hard parent's role outputs
+ * comes from that parent's last good run (from every parent, sorted by id, when
+ * its role is a cluster role); any other attribute comes from the node-role,
+ * else its node, else its deployment — the most specific wins.
+ */
+export function resolveInputs(view: AnnealerView, nodeRole: NodeRole): ResolvedInputs {
+  const role = view.roles.get(nodeRole.role);
+  if (!role) throw new Error(`Invariant violated: node-role ${nodeRole.id} has unknown role ${nodeRole.role}`);
+  const parents = [...nodeRole.parents].sort().map((id) => view.nodeRoles.get(id)).filter((p): p is NodeRole => p !== undefined);
+  const inputs: Record<string, unknown> = {};
+  for (const name of role.inputs) {
+    const owners = parents.filter((p) => view.roles.get(p.role)?.outputs.includes(name));
+    if (owners.length > 0) {
+      const clustered = view.roles.get(owners[0]!.role)?.cluster === true;
+      const values = owners.map((p) => p.lastGood?.outputs[name]);
+      inputs[name] = clustered ? values : values[0];
+      continue;
+    }
+    const node = view.nodes.get(nodeRole.node);
+    const deployment = view.deployments.get(nodeRole.deployment);
+    inputs[name] = [nodeRole.attributes, node?.attributes, deployment?.attributes].find((layer) => layer && name in layer)?.[name];
+  }
+  const parentOutputs = parents.map((p) => [p.id, p.lastGood?.outputs ?? null]);
+  const digest = createHash('sha256').update(stableJson({ role: role.name, inputs, parents: parentOutputs })).digest('hex');
+  return { inputs, digest };
+}
