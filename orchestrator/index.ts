@@ -30,3 +30,5 @@ export {
   type BmcErrorCode,
 } from './drivers/errors.js';
 export * from './annealer/index.js';
+export * from './store/index.js';
+export * from './engine/index.js';

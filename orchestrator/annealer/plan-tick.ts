@@ -20,6 +20,12 @@ export type Decision =
       readonly inputs: Readonly<Record<string, unknown>>;
     };
 
+/**
+ * A lost lease usually means the orchestrator or the agent died, not that the
+ * work failed: even a role without retries gets this many before it errors.
+ */
+const LEASE_LOSSES_BEFORE_ERROR = 3;
+
 function sameReason(a: BlockedReason, b: BlockedReason): boolean {
   if (a.code !== b.code) return false;
   if ((a.code === 'parents_pending' || a.code === 'parent_error') && (b.code === 'parents_pending' || b.code === 'parent_error')) {
@@ -56,7 +62,7 @@ export function planTick(view: AnnealerView): Decision[] {
     const role = roleOf(view, nr);
     const failed = nr.attempts + 1;
     const state: NodeRoleState =
-      failed >= role.retry.maxAttempts
+      failed >= Math.max(role.retry.maxAttempts, LEASE_LOSSES_BEFORE_ERROR)
         ? { kind: 'error', message: `run ${nr.state.runId} lost its lease ${failed} time(s) — is the node agent or the orchestrator crashing?`, digest: nr.state.digest }
         : { kind: 'todo', notBeforeMs: view.nowMs };
     states.set(nr.id, state);

@@ -1,0 +1,218 @@
+import {
+  applyDecision,
+  completeRun,
+  planTick,
+  type AnnealerLimits,
+  type AnnealerView,
+  type Decision,
+  type NodeRole,
+  type RoleCatalog,
+  type RunCompletion,
+  type RunResult,
+} from '../annealer/index.js';
+import type { Clock, TimerHandle } from '../ports/clock.js';
+import type { Random } from '../ports/random.js';
+import { ConflictError, type EventInput, type Store, type StoreSnapshot, type StoreWrite } from '../store/index.js';
+
+/** What a runner is handed: the node-role as scheduled and the inputs snapshotted for this run. */
+export interface RunRequest {
+  readonly nodeRole: NodeRole;
+  readonly runId: string;
+  readonly inputs: Readonly<Record<string, unknown>>;
+}
+
+/** Does one role's work (renders and dispatches a work item, drives a BMC…). Must be idempotent: a run may be repeated after a crash. */
+export interface RoleRunner {
+  run(request: RunRequest, signal: AbortSignal): Promise<RunResult>;
+}
+
+export interface AnnealerLoopOptions {
+  store: Store;
+  catalog: RoleCatalog;
+  clock: Clock;
+  random: Random;
+  runnerFor: (role: string) => RoleRunner;
+  limits: AnnealerLimits;
+  /** The stateless tick also runs on this period, whatever else happens. */
+  tickEveryMs: number;
+}
+
+export interface TickReport {
+  readonly decisions: number;
+  readonly started: number;
+  /** True when another writer got there first; the next tick re-plans. */
+  readonly conflicted: boolean;
+}
+
+function stateEvent(nr: NodeRole, next: NodeRole): EventInput {
+  const { state } = next;
+  return {
+    type: 'node-role.state',
+    subject: nr.id,
+    data: {
+      from: nr.state.kind,
+      to: state.kind,
+      ...(state.kind === 'blocked' ? { reason: state.reason } : {}),
+      ...(state.kind === 'error' ? { message: state.message } : {}),
+      ...(state.kind === 'running' ? { runId: state.runId } : {}),
+      ...(state.kind === 'todo' && next.lastError ? { lastError: next.lastError } : {}),
+    },
+  };
+}
+
+/**
+ * The annealer's shell: every tick reads a snapshot, plans with the pure
+ * `planTick`, persists the decisions (compare-and-set, with their events) and
+ * only then starts the runs it claimed. Results land the same way. A crash at
+ * any point leaves the store consistent: a claimed run whose holder died comes
+ * back when its lease expires, and a finished run is recorded exactly once.
+ */
+export class AnnealerLoop {
+  private readonly options: AnnealerLoopOptions;
+  private readonly inFlight = new Map<string, { controller: AbortController; renew: TimerHandle; done: Promise<void> }>();
+  private interval: TimerHandle | undefined;
+  private kicked: TimerHandle | undefined;
+  private ticking: Promise<TickReport> | undefined;
+  private stopped = false;
+
+  constructor(options: AnnealerLoopOptions) {
+    if (!(options.tickEveryMs > 0)) throw new Error(`tickEveryMs: ${options.tickEveryMs} — use a period in milliseconds > 0`);
+    this.options = options;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.interval = this.options.clock.setInterval(() => this.kick(), this.options.tickEveryMs);
+    this.kick();
+  }
+
+  /** Asks for a tick soon; kicks that arrive together make one tick. */
+  kick(): void {
+    if (this.stopped || this.kicked) return;
+    this.kicked = this.options.clock.setTimeout(() => {
+      this.kicked = undefined;
+      void this.tick();
+    }, 0);
+  }
+
+  /** Runs one tick now (or joins the one running). */
+  tick(): Promise<TickReport> {
+    this.ticking ??= this.runTick().finally(() => (this.ticking = undefined));
+    return this.ticking;
+  }
+
+  /** Stops ticking and aborts runs in flight; their leases expire and another holder takes them. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.options.clock.clearInterval(this.interval);
+    this.options.clock.clearTimeout(this.kicked);
+    this.kicked = undefined;
+    const runs = [...this.inFlight.values()];
+    for (const run of runs) run.controller.abort(new Error('the annealer is stopping'));
+    await Promise.allSettled(runs.map((r) => r.done));
+    await this.ticking;
+  }
+
+  get runsInFlight(): number {
+    return this.inFlight.size;
+  }
+
+  private view(snapshot: StoreSnapshot): AnnealerView {
+    const pick = <T>(m: ReadonlyMap<string, { value: T }>): Map<string, T> => new Map([...m].map(([k, v]) => [k, v.value]));
+    return {
+      nowMs: this.options.clock.now(),
+      roles: this.options.catalog.roles,
+      nodes: pick(snapshot.nodes),
+      deployments: pick(snapshot.deployments),
+      nodeRoles: pick(snapshot.nodeRoles),
+      limits: this.options.limits,
+    };
+  }
+
+  private async runTick(): Promise<TickReport> {
+    const snapshot = await this.options.store.snapshot();
+    const decisions = planTick(this.view(snapshot));
+    if (decisions.length === 0) return { decisions: 0, started: 0, conflicted: false };
+    const writes: StoreWrite[] = [];
+    const events: EventInput[] = [];
+    const starts: Array<Extract<Decision, { type: 'start' }>> = [];
+    // A tick may decide twice for one node-role (a lease expires, then it is claimed again): fold them.
+    const pending = new Map<string, NodeRole>();
+    for (const decision of decisions) {
+      const stored = snapshot.nodeRoles.get(decision.id)!;
+      const before = pending.get(decision.id) ?? stored.value;
+      const after = applyDecision(before, decision);
+      events.push(stateEvent(before, after));
+      pending.set(decision.id, after);
+      if (decision.type === 'start') starts.push(decision);
+    }
+    for (const [id, value] of pending) writes.push({ kind: 'node-role', value, expectedVersion: snapshot.nodeRoles.get(id)!.version });
+    try {
+      await this.options.store.commit(writes, events);
+    } catch (error) {
+      if (error instanceof ConflictError) return { decisions: decisions.length, started: 0, conflicted: true };
+      throw error;
+    }
+    for (const start of starts) this.launch(pending.get(start.id)!, start);
+    return { decisions: decisions.length, started: starts.length, conflicted: false };
+  }
+
+  private launch(nodeRole: NodeRole, start: Extract<Decision, { type: 'start' }>): void {
+    const { clock, limits } = this.options;
+    const controller = new AbortController();
+    const runId = start.state.runId;
+    const renew = clock.setInterval(() => void this.renewLease(nodeRole.id, runId), Math.max(1, Math.floor(limits.leaseMs / 3)));
+    const done = this.execute(nodeRole, start, controller.signal)
+      .then((result) => this.finish(nodeRole.id, runId, result))
+      .finally(() => {
+        clock.clearInterval(renew);
+        this.inFlight.delete(nodeRole.id);
+        this.kick();
+      });
+    this.inFlight.set(nodeRole.id, { controller, renew, done });
+  }
+
+  private async execute(nodeRole: NodeRole, start: Extract<Decision, { type: 'start' }>, signal: AbortSignal): Promise<RunResult | undefined> {
+    try {
+      return await this.options.runnerFor(nodeRole.role).run({ nodeRole, runId: start.state.runId, inputs: start.inputs }, signal);
+    } catch (error) {
+      // Stopping leaves the run to its lease; any other throw is a failed run, retried as the role allows.
+      if (signal.aborted) return undefined;
+      return { status: 'failed', message: error instanceof Error ? error.message : String(error), retryable: true };
+    }
+  }
+
+  private async finish(id: string, runId: string, result: RunResult | undefined): Promise<void> {
+    if (result === undefined) return;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const snapshot = await this.options.store.snapshot();
+      const completion: RunCompletion | undefined = completeRun(this.view(snapshot), id, runId, result, this.options.random);
+      if (!completion) return; // The lease was lost and the run rescheduled: this result must not land.
+      const stored = snapshot.nodeRoles.get(id)!;
+      const after = applyDecision(stored.value, completion);
+      try {
+        const event = stateEvent(stored.value, after);
+        await this.options.store.commit(
+          [{ kind: 'node-role', value: after, expectedVersion: stored.version }],
+          [{ ...event, type: 'node-role.finished', data: { ...event.data, runId, status: result.status } }],
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+      }
+    }
+    throw new Error(`Failed to record the result of run ${runId}: the node-role kept changing under it — is another orchestrator running without a lease?`);
+  }
+
+  private async renewLease(id: string, runId: string): Promise<void> {
+    const snapshot = await this.options.store.snapshot();
+    const stored = snapshot.nodeRoles.get(id);
+    if (!stored || stored.value.state.kind !== 'running' || stored.value.state.runId !== runId) return;
+    const state = { ...stored.value.state, leaseUntilMs: this.options.clock.now() + this.options.limits.leaseMs };
+    try {
+      await this.options.store.commit([{ kind: 'node-role', value: { ...stored.value, state }, expectedVersion: stored.version }], []);
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+}

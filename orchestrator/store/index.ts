@@ -1,0 +1,14 @@
+export {
+  ConflictError,
+  recordKey,
+  type CommitResult,
+  type DeploymentRecord,
+  type EventInput,
+  type NodeRecord,
+  type Store,
+  type StoredEvent,
+  type StoreSnapshot,
+  type StoreWrite,
+  type Versioned,
+} from './store.js';
+export { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';

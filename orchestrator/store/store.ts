@@ -1,0 +1,87 @@
+import type { DeploymentStatus, NodeRole, NodeStatus } from '../annealer/index.js';
+
+/**
+ * The orchestrator's state, behind a small transactional interface: a
+ * consistent snapshot to decide on, and an atomic commit of compare-and-set
+ * writes together with the events they cause. SQLite is the embedded default;
+ * the interface maps onto etcd transactions (compare mod revisions, then put).
+ */
+
+/** A stored record with the version it was read at; writes compare it. */
+export interface Versioned<T> {
+  readonly value: T;
+  readonly version: number;
+}
+
+export interface NodeRecord extends NodeStatus {
+  readonly name: string;
+}
+
+export interface DeploymentRecord extends DeploymentStatus {
+  readonly name: string;
+}
+
+export interface StoreSnapshot {
+  readonly nodes: ReadonlyMap<string, Versioned<NodeRecord>>;
+  readonly deployments: ReadonlyMap<string, Versioned<DeploymentRecord>>;
+  readonly nodeRoles: ReadonlyMap<string, Versioned<NodeRole>>;
+  /** Sequence number of the newest event when the snapshot was taken. */
+  readonly eventSeq: number;
+}
+
+/**
+ * One write. `expectedVersion` undefined: the record must not exist yet;
+ * a number: the record must still be at that version.
+ */
+export type StoreWrite =
+  | { readonly kind: 'node'; readonly value: NodeRecord; readonly expectedVersion: number | undefined }
+  | { readonly kind: 'deployment'; readonly value: DeploymentRecord; readonly expectedVersion: number | undefined }
+  | { readonly kind: 'node-role'; readonly value: NodeRole; readonly expectedVersion: number | undefined };
+
+/** What happened, as persisted and streamed. */
+export interface EventInput {
+  readonly type: string;
+  /** What it is about: a node name, a node-role id, a deployment. */
+  readonly subject: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export interface StoredEvent extends EventInput {
+  readonly seq: number;
+  /** ms since the epoch, from the orchestrator's clock. */
+  readonly atMs: number;
+}
+
+export interface CommitResult {
+  /** Versions the written records now have, by record key (`node:NAME`, `deployment:NAME`, `node-role:ID`). */
+  readonly versions: ReadonlyMap<string, number>;
+  readonly events: readonly StoredEvent[];
+}
+
+export interface Store {
+  snapshot(): Promise<StoreSnapshot>;
+  /** All writes and events land together, or none does (ConflictError names the first stale record). */
+  commit(writes: readonly StoreWrite[], events: readonly EventInput[]): Promise<CommitResult>;
+  /** Events after `afterSeq`, oldest first, at most `limit`. */
+  events(afterSeq: number, limit: number): Promise<StoredEvent[]>;
+  close(): Promise<void>;
+}
+
+export function recordKey(write: StoreWrite): string {
+  return write.kind === 'node-role' ? `node-role:${write.value.id}` : `${write.kind}:${write.value.name}`;
+}
+
+/** A compare-and-set lost: someone changed the record since it was read. Re-read and decide again. */
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+  readonly code = 'STORE_CONFLICT';
+  constructor(
+    readonly key: string,
+    readonly expectedVersion: number | undefined,
+    readonly actualVersion: number | undefined,
+  ) {
+    super(
+      `Failed to commit ${key}: expected ${expectedVersion === undefined ? 'no record' : `version ${expectedVersion}`}, found ${actualVersion === undefined ? 'no record' : `version ${actualVersion}`} — re-read and try again`,
+    );
+  }
+}

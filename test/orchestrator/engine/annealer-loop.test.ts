@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  AnnealerLoop,
+  bindRole,
+  RoleCatalog,
+  SqliteStore,
+  type AnnealerLimits,
+  type RoleRunner,
+  type RoleSpec,
+  type Store,
+  type StoreWrite,
+} from '../../../orchestrator/index.js';
+import { SeededRandom, VirtualClock } from '../../../sim/index.js';
+import { role } from '../annealer/harness.js';
+
+const LIMITS: AnnealerLimits = { maxRunning: 100, maxRunningPerNode: 1, leaseMs: 30_000 };
+
+const roles: RoleSpec[] = [
+  role('os', { local: true, outputs: ['os.id'] }),
+  role('ntp', { local: true, requires: ['os'], inputs: ['ntp.servers'], retry: { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 10_000 } }),
+  role('ready', { requires: ['ntp'] }),
+];
+
+const stores: Store[] = [];
+afterEach(async () => {
+  while (stores.length > 0) await stores.pop()!.close();
+});
+
+async function seed(store: Store, catalog: RoleCatalog, nodes: string[]): Promise<void> {
+  const writes: StoreWrite[] = [{ kind: 'deployment', value: { name: 'lab', committed: true, paused: false, attributes: { 'ntp.servers': ['10.0.0.1'] } }, expectedVersion: undefined }];
+  let nodeRoles = new Map();
+  for (const name of nodes) {
+    writes.push({ kind: 'node', value: { name, reachable: true, paused: false, attributes: {} }, expectedVersion: undefined });
+    nodeRoles = new Map([...nodeRoles, ...bindRole(catalog, nodeRoles, 'lab', 'ready', name)]);
+  }
+  for (const nr of nodeRoles.values()) writes.push({ kind: 'node-role', value: nr, expectedVersion: undefined });
+  await store.commit(writes, []);
+}
+
+/** A runner that takes `durationMs` of virtual time and counts the side effects it completes. */
+function slowRunner(clock: VirtualClock, durationMs: number, effects: Map<string, number>): RoleRunner {
+  return {
+    async run({ nodeRole }, signal) {
+      await clock.sleep(durationMs, signal);
+      effects.set(nodeRole.id, (effects.get(nodeRole.id) ?? 0) + 1);
+      return { status: 'ok', outputs: nodeRole.role === 'os' ? { 'os.id': 'bookworm' } : {} };
+    },
+  };
+}
+
+function setup(nodes: string[], clock = new VirtualClock(), store: Store = new SqliteStore({ path: ':memory:', clock })) {
+  stores.push(store);
+  const catalog = new RoleCatalog(roles);
+  return { clock, store, catalog, ready: seed(store, catalog, nodes) };
+}
+
+describe('annealer loop over the SQLite store', () => {
+  it('anneals a deployment to active on the virtual clock, persisting every transition as an event', async () => {
+    const { clock, store, catalog, ready } = setup(['n1', 'n2']);
+    await ready;
+    const effects = new Map<string, number>();
+    const loop = new AnnealerLoop({ store, catalog, clock, random: new SeededRandom(1), runnerFor: () => slowRunner(clock, 5_000, effects), limits: LIMITS, tickEveryMs: 2_000 });
+    loop.start();
+    await clock.runFor(60_000);
+    await loop.stop();
+    const snapshot = await store.snapshot();
+    expect([...snapshot.nodeRoles.values()].map((v) => v.value.state.kind)).toEqual(Array(6).fill('active'));
+    expect([...effects.values()]).toEqual(Array(6).fill(1));
+    const events = await store.events(0, 1_000);
+    const ready1 = events.filter((e) => e.subject === 'lab/ready@n1').map((e) => `${String(e.data.from)}→${String(e.data.to)}`);
+    expect(ready1).toEqual(['proposed→blocked', 'blocked→todo', 'todo→running', 'running→active']);
+  });
+
+  it('keeps a long run alive by renewing its lease', async () => {
+    const { clock, store, catalog, ready } = setup(['n1']);
+    await ready;
+    const effects = new Map<string, number>();
+    const loop = new AnnealerLoop({ store, catalog, clock, random: new SeededRandom(1), runnerFor: () => slowRunner(clock, 100_000, effects), limits: LIMITS, tickEveryMs: 2_000 });
+    loop.start();
+    await clock.runFor(400_000);
+    await loop.stop();
+    expect([...effects.values()]).toEqual([1, 1, 1]);
+    const snapshot = await store.snapshot();
+    expect([...snapshot.nodeRoles.values()].every((v) => v.value.attempts === 0 && v.value.runCount === 1)).toBe(true);
+  });
+
+  it('lets another orchestrator take over runs a stopped one left behind, once their leases expire', async () => {
+    const clock = new VirtualClock();
+    const { store, catalog, ready } = setup(['n1', 'n2', 'n3'], clock);
+    await ready;
+    const effects = new Map<string, number>();
+    const first = new AnnealerLoop({ store, catalog, clock, random: new SeededRandom(1), runnerFor: () => slowRunner(clock, 20_000, effects), limits: LIMITS, tickEveryMs: 2_000 });
+    first.start();
+    await clock.runFor(10_000);
+    expect(first.runsInFlight).toBe(3);
+    await first.stop(); // Dies mid-run: the os runs never finish, their side effects never happened.
+    expect(effects.size).toBe(0);
+
+    const second = new AnnealerLoop({ store, catalog, clock, random: new SeededRandom(2), runnerFor: () => slowRunner(clock, 20_000, effects), limits: LIMITS, tickEveryMs: 2_000 });
+    second.start();
+    await clock.runFor(300_000);
+    await second.stop();
+    const snapshot = await store.snapshot();
+    expect([...snapshot.nodeRoles.values()].map((v) => v.value.state.kind)).toEqual(Array(9).fill('active'));
+    expect([...effects.values()]).toEqual(Array(9).fill(1));
+    const os = snapshot.nodeRoles.get('lab/os@n1')!.value;
+    expect(os.attempts).toBe(0);
+    expect(os.runCount).toBe(1);
+  });
+
+  it('retries a failing run as its role allows and records the error', async () => {
+    const { clock, store, catalog, ready } = setup(['n1']);
+    await ready;
+    let ntpCalls = 0;
+    const runner: RoleRunner = {
+      async run({ nodeRole }) {
+        if (nodeRole.role === 'ntp') {
+          ntpCalls++;
+          throw new Error('chronyd: cannot reach 10.0.0.1');
+        }
+        return { status: 'ok', outputs: nodeRole.role === 'os' ? { 'os.id': 'bookworm' } : {} };
+      },
+    };
+    const loop = new AnnealerLoop({ store, catalog, clock, random: new SeededRandom(1), runnerFor: () => runner, limits: LIMITS, tickEveryMs: 2_000 });
+    loop.start();
+    await clock.runFor(120_000);
+    await loop.stop();
+    expect(ntpCalls).toBe(3);
+    const snapshot = await store.snapshot();
+    expect(snapshot.nodeRoles.get('lab/ntp@n1')!.value.state).toMatchObject({ kind: 'error', message: 'chronyd: cannot reach 10.0.0.1' });
+    expect(snapshot.nodeRoles.get('lab/ready@n1')!.value.state).toEqual({ kind: 'blocked', reason: { code: 'parent_error', parents: ['lab/ntp@n1'] } });
+  });
+});
