@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { simDemo } from './commands/sim-demo.js';
 import { traceDiff } from './commands/trace-diff.js';
+import { twinSchema } from './commands/twin-schema.js';
+import { twinValidate } from './commands/twin-validate.js';
 import { CliError } from './errors.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -38,6 +40,21 @@ function program(): Command {
     .argument('<b>', 'second trace (JSONL)')
     .action(async (a: string, b: string) => {
       process.exitCode = await traceDiff(a, b, out);
+    });
+
+  const twin = drill.command('twin').description('the digital twin: datacenter specs');
+  twin
+    .command('validate')
+    .description('check datacenter specs: a summary per valid file, every problem of an invalid one (exit 2)')
+    .argument('<files...>', 'datacenter spec files (YAML)')
+    .action(async (files: string[]) => {
+      process.exitCode = await twinValidate(files, out);
+    });
+  twin
+    .command('schema')
+    .description("print the datacenter spec's JSON Schema (scenarios/datacenters/datacenter.schema.json)")
+    .action(() => {
+      process.exitCode = twinSchema((text) => void process.stdout.write(text));
     });
 
   return drill;

@@ -32,3 +32,56 @@ export {
 export * from './annealer/index.js';
 export * from './store/index.js';
 export * from './engine/index.js';
+export * from './api/index.js';
+export * from './tls/index.js';
+export type {
+  BiosApply,
+  BiosConfigurator,
+  BiosPendingResult,
+  BiosSettings,
+  BiosValue,
+  BootOverrideReader,
+  BootOverrideState,
+  CapabilityApi,
+  DriveInfo,
+  EventSubscriber,
+  EventSubscription,
+  EventSubscriptionSpec,
+  FirmwareInfo,
+  HardwareInventory,
+  HardwareInventoryReader,
+  MemoryModuleInfo,
+  NicInfo,
+  OperationOutcome,
+  ProcessorInfo,
+  RaidConfigurator,
+  RaidLevel,
+  RaidVolume,
+  RaidVolumeSpec,
+  VirtualMediaController,
+  VirtualMediaSlot,
+  VirtualMediaType,
+} from './drivers/bmc-driver.js';
+export { hasCapability } from './drivers/bmc-driver.js';
+export {
+  RedfishDriver,
+  NodeHttpTransport,
+  FetchTransport,
+  TransportError,
+  VENDOR_PROFILES,
+  GENERIC_QUIRKS,
+  PROFILE_IDS,
+  selectProfile,
+  type RedfishDriverConfig,
+  type RedfishCredentials,
+  type RedfishTls,
+  type RedfishLog,
+  type RedfishIdentity,
+  type HttpTransport as RedfishHttpTransport,
+  type HttpRequest as RedfishHttpRequest,
+  type HttpResponse as RedfishHttpResponse,
+  type NodeHttpTransportOptions,
+  type VendorProfile,
+  type Quirks as RedfishQuirks,
+  type ServiceFacts as RedfishServiceFacts,
+} from './drivers/redfish/index.js';

@@ -12,3 +12,4 @@ export {
   type Versioned,
 } from './store.js';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+export { ObservedStore, type EventListener } from './observed-store.js';

@@ -1,0 +1,6 @@
+export { ApiTokens } from './api-tokens.js';
+export { createApiApp, type ApiAppOptions } from './app.js';
+export { attachEventStream, EVENT_STREAM_PATH } from './event-stream.js';
+export { openApiDocument } from './openapi.js';
+export { ApiError, ROUTES, type ApiContext, type Route, type HttpMethod } from './routes.js';
+export { startApiServer, isLoopback, type ApiServerOptions, type RunningApiServer } from './api-server.js';

@@ -1,0 +1,267 @@
+import type { z } from 'zod';
+import { bindRole, type NodeRole as NodeRoleModel, type RoleCatalog } from '../annealer/index.js';
+import type { Store, StoreWrite, Versioned } from '../store/index.js';
+import * as S from './schemas.js';
+
+export type HttpMethod = 'get' | 'put' | 'post' | 'delete';
+
+export interface ApiContext {
+  readonly store: Store;
+  readonly catalog: RoleCatalog;
+  readonly version: string;
+}
+
+export interface RouteInput {
+  readonly params: Record<string, string>;
+  readonly query: unknown;
+  readonly body: unknown;
+}
+
+export interface RouteResult {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** One endpoint: what it takes and returns (for validation and the OpenAPI document) and what it does. */
+export interface Route {
+  readonly method: HttpMethod;
+  /** OpenAPI form: `/api/v1/nodes/{name}`. */
+  readonly path: string;
+  readonly summary: string;
+  /** False only for health and the OpenAPI document. */
+  readonly auth: boolean;
+  readonly query?: z.ZodType;
+  readonly body?: z.ZodType;
+  readonly response: z.ZodType;
+  readonly status: number;
+  handle(ctx: ApiContext, input: RouteInput): Promise<RouteResult>;
+}
+
+/** An error the API reports with a status and a `{field?, problem, fix?}` body. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly problem: string,
+    readonly fix?: string,
+    readonly field?: string,
+  ) {
+    super(problem);
+  }
+}
+
+const withVersion = <T extends object>({ value, version }: Versioned<T>) => ({ ...value, version });
+
+function nodeRoleView(stored: Versioned<NodeRoleModel>) {
+  const { lastGood, lastError, ...rest } = stored.value;
+  return { ...rest, version: stored.version, ...(lastError !== undefined ? { lastError } : {}), ...(lastGood ? { lastOutputs: lastGood.outputs } : {}) };
+}
+
+function notFound(what: string, name: string, listPath: string): ApiError {
+  return new ApiError(404, `${what} ${name} does not exist`, `list them with GET ${listPath}`);
+}
+
+export const ROUTES: readonly Route[] = [
+  {
+    method: 'get',
+    path: '/api/v1/health',
+    summary: 'Liveness: answers while the orchestrator serves',
+    auth: false,
+    response: S.Health,
+    status: 200,
+    handle: async (ctx) => ({ status: 200, body: { status: 'ok', version: ctx.version } }),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/nodes',
+    summary: 'List nodes',
+    auth: true,
+    response: S.Node.array(),
+    status: 200,
+    handle: async (ctx) => ({ status: 200, body: [...(await ctx.store.snapshot()).nodes.values()].map(withVersion) }),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/nodes/{name}',
+    summary: 'Show one node',
+    auth: true,
+    response: S.Node,
+    status: 200,
+    handle: async (ctx, { params }) => {
+      const node = (await ctx.store.snapshot()).nodes.get(params.name!);
+      if (!node) throw notFound('node', params.name!, '/api/v1/nodes');
+      return { status: 200, body: withVersion(node) };
+    },
+  },
+  {
+    method: 'put',
+    path: '/api/v1/nodes/{name}',
+    summary: 'Create a node or change its reachability, pause and attributes',
+    auth: true,
+    body: S.NodeInput,
+    response: S.Node,
+    status: 200,
+    handle: async (ctx, { params, body }) => {
+      const name = S.NodeName.parse(params.name);
+      const input = body as z.infer<typeof S.NodeInput>;
+      const current = (await ctx.store.snapshot()).nodes.get(name);
+      const value = {
+        name,
+        reachable: input.reachable ?? current?.value.reachable ?? true,
+        paused: input.paused ?? current?.value.paused ?? false,
+        attributes: input.attributes ?? current?.value.attributes ?? {},
+      };
+      const result = await ctx.store.commit([{ kind: 'node', value, expectedVersion: current?.version }], [
+        { type: current ? 'node.updated' : 'node.created', subject: name, data: { reachable: value.reachable, paused: value.paused } },
+      ]);
+      return { status: current ? 200 : 201, body: { ...value, version: result.versions.get(`node:${name}`)! } };
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/deployments',
+    summary: 'List deployments',
+    auth: true,
+    response: S.Deployment.array(),
+    status: 200,
+    handle: async (ctx) => ({ status: 200, body: [...(await ctx.store.snapshot()).deployments.values()].map(withVersion) }),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/deployments/{name}',
+    summary: 'Show one deployment',
+    auth: true,
+    response: S.Deployment,
+    status: 200,
+    handle: async (ctx, { params }) => {
+      const deployment = (await ctx.store.snapshot()).deployments.get(params.name!);
+      if (!deployment) throw notFound('deployment', params.name!, '/api/v1/deployments');
+      return { status: 200, body: withVersion(deployment) };
+    },
+  },
+  {
+    method: 'put',
+    path: '/api/v1/deployments/{name}',
+    summary: 'Create a deployment, or commit, pause or change its attributes',
+    auth: true,
+    body: S.DeploymentInput,
+    response: S.Deployment,
+    status: 200,
+    handle: async (ctx, { params, body }) => {
+      const name = S.DeploymentName.parse(params.name);
+      const input = body as z.infer<typeof S.DeploymentInput>;
+      const current = (await ctx.store.snapshot()).deployments.get(name);
+      const value = {
+        name,
+        committed: input.committed ?? current?.value.committed ?? false,
+        paused: input.paused ?? current?.value.paused ?? false,
+        attributes: input.attributes ?? current?.value.attributes ?? {},
+      };
+      const result = await ctx.store.commit([{ kind: 'deployment', value, expectedVersion: current?.version }], [
+        { type: current ? 'deployment.updated' : 'deployment.created', subject: name, data: { committed: value.committed, paused: value.paused } },
+      ]);
+      return { status: current ? 200 : 201, body: { ...value, version: result.versions.get(`deployment:${name}`)! } };
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/deployments/{name}/bindings',
+    summary: 'Bind a role to a node in the deployment, with whatever it requires',
+    auth: true,
+    body: S.BindingInput,
+    response: S.NodeRole.array(),
+    status: 201,
+    handle: async (ctx, { params, body }) => {
+      const input = body as z.infer<typeof S.BindingInput>;
+      const snapshot = await ctx.store.snapshot();
+      if (!snapshot.deployments.has(params.name!)) throw notFound('deployment', params.name!, '/api/v1/deployments');
+      if (!snapshot.nodes.has(input.node)) throw new ApiError(400, `node ${input.node} does not exist`, 'create it first with PUT /api/v1/nodes/{name}', 'node');
+      if (!ctx.catalog.roles.has(input.role)) throw new ApiError(400, `role ${input.role} is not defined`, 'see GET /api/v1/roles for the roles there are', 'role');
+      const current = new Map([...snapshot.nodeRoles].map(([id, v]) => [id, v.value]));
+      const changed = bindRole(ctx.catalog, current, params.name!, input.role, input.node);
+      const writes: StoreWrite[] = [...changed.values()].map((value) => ({ kind: 'node-role', value, expectedVersion: snapshot.nodeRoles.get(value.id)?.version }));
+      const created = [...changed.keys()].filter((id) => !snapshot.nodeRoles.has(id));
+      const result = await ctx.store.commit(writes, created.map((id) => ({ type: 'node-role.bound', subject: id, data: { role: changed.get(id)!.role, node: changed.get(id)!.node } })));
+      return {
+        status: 201,
+        body: [...changed.values()].map((value) => nodeRoleView({ value, version: result.versions.get(`node-role:${value.id}`)! })),
+      };
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/roles',
+    summary: 'List the roles the orchestrator knows',
+    auth: true,
+    response: S.Role.array(),
+    status: 200,
+    handle: async (ctx) => ({
+      status: 200,
+      body: [...ctx.catalog.roles.values()].map(({ name, requires, after, cluster, local, inputs, outputs }) => ({ name, requires, after, cluster, local, inputs, outputs })),
+    }),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/node-roles',
+    summary: 'List node-roles, optionally by deployment, node or state',
+    auth: true,
+    query: S.NodeRoleQuery,
+    response: S.NodeRole.array(),
+    status: 200,
+    handle: async (ctx, { query }) => {
+      const q = query as z.infer<typeof S.NodeRoleQuery>;
+      const all = [...(await ctx.store.snapshot()).nodeRoles.values()];
+      const matching = all.filter(
+        ({ value }) => (!q.deployment || value.deployment === q.deployment) && (!q.node || value.node === q.node) && (!q.state || value.state.kind === q.state),
+      );
+      return { status: 200, body: matching.map(nodeRoleView) };
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/node-roles/{id}',
+    summary: 'Show one node-role: its state, why it is blocked, its last output and error',
+    auth: true,
+    response: S.NodeRole,
+    status: 200,
+    handle: async (ctx, { params }) => {
+      const stored = (await ctx.store.snapshot()).nodeRoles.get(params.id!);
+      if (!stored) throw notFound('node-role', params.id!, '/api/v1/node-roles');
+      return { status: 200, body: nodeRoleView(stored) };
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/node-roles/{id}/retry',
+    summary: 'Give a node-role in error a fresh set of attempts',
+    auth: true,
+    response: S.NodeRole,
+    status: 200,
+    handle: async (ctx, { params }) => {
+      const stored = (await ctx.store.snapshot()).nodeRoles.get(params.id!);
+      if (!stored) throw notFound('node-role', params.id!, '/api/v1/node-roles');
+      if (stored.value.state.kind !== 'error') {
+        throw new ApiError(409, `node-role ${params.id!} is ${stored.value.state.kind}, not in error`, 'only a node-role in error can be retried');
+      }
+      // Runnable at once; the next tick blocks it again if its parents are not active.
+      const value: NodeRoleModel = { ...stored.value, state: { kind: 'todo', notBeforeMs: 0 }, attempts: 0 };
+      const result = await ctx.store.commit([{ kind: 'node-role', value, expectedVersion: stored.version }], [
+        { type: 'node-role.retried', subject: value.id, data: { lastError: stored.value.lastError ?? null } },
+      ]);
+      return { status: 200, body: nodeRoleView({ value, version: result.versions.get(`node-role:${value.id}`)! }) };
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/events',
+    summary: 'Events after a sequence number, oldest first (stream them live over WebSocket at /api/v1/events/stream)',
+    auth: true,
+    query: S.EventQuery,
+    response: S.Event.array(),
+    status: 200,
+    handle: async (ctx, { query }) => {
+      const q = query as z.infer<typeof S.EventQuery>;
+      return { status: 200, body: await ctx.store.events(q.after, q.limit) };
+    },
+  },
+];

@@ -1,0 +1,1 @@
+export { CertificateAuthority, type KeyAndCertificate } from './certificate-authority.js';

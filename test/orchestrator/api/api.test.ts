@@ -1,0 +1,238 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import {
+  ApiTokens,
+  CertificateAuthority,
+  createApiApp,
+  ObservedStore,
+  openApiDocument,
+  RoleCatalog,
+  ROUTES,
+  SqliteStore,
+  startApiServer,
+  type RoleSpec,
+  type RunningApiServer,
+  type StoredEvent,
+} from '../../../orchestrator/index.js';
+import { CryptoRandom, SystemClock } from '../../../sim/index.js';
+import { commandOnPath, describeWithHost } from '../../support/host-tools.js';
+
+const retry = { maxAttempts: 1, baseDelayMs: 1_000, maxDelayMs: 1_000 };
+const roles: RoleSpec[] = [
+  { name: 'os', requires: [], after: [], cluster: false, local: true, inputs: [], outputs: ['os.id'], retry },
+  { name: 'ntp', requires: ['os'], after: [], cluster: false, local: true, inputs: ['ntp.servers'], outputs: [], retry },
+];
+
+const dir = mkdtempSync(join(tmpdir(), 'drill-api-'));
+const clock = new SystemClock();
+let server: RunningApiServer;
+let token: string;
+let ca: CertificateAuthority;
+let store: ObservedStore;
+
+beforeAll(async () => {
+  store = new ObservedStore(new SqliteStore({ path: join(dir, 'drill.db'), clock }));
+  ca = CertificateAuthority.loadOrCreate(join(dir, 'tls'), clock, new CryptoRandom());
+  const tokens = new ApiTokens(join(dir, 'api-tokens.json'), new CryptoRandom());
+  token = tokens.issue('admin');
+  server = await startApiServer({
+    host: '127.0.0.1',
+    port: 0,
+    store,
+    catalog: new RoleCatalog(roles),
+    tokens,
+    version: '0.0.0-test',
+    tls: ca.issueServerCertificate(['127.0.0.1', 'localhost']),
+    onInternalError: (error) => {
+      throw error;
+    },
+  });
+});
+
+afterAll(async () => {
+  await server.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Reply {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+function call(method: string, path: string, options: { body?: unknown; rawBody?: string; auth?: string | null } = {}): Promise<Reply> {
+  const url = new URL(path, server.url);
+  const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      url,
+      {
+        method,
+        ca: ca.certificatePem,
+        headers: {
+          ...(options.auth === null ? {} : { authorization: `Bearer ${options.auth ?? token}` }),
+          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text === '' ? undefined : JSON.parse(text) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+describe('orchestrator API over HTTPS', () => {
+  it('serves HTTPS with a certificate from its own CA, and answers health without a token', async () => {
+    expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(await call('GET', '/api/v1/health', { auth: null })).toEqual({ status: 200, body: { status: 'ok', version: '0.0.0-test' } });
+  });
+
+  it('refuses requests without a valid bearer token', async () => {
+    const missing = await call('GET', '/api/v1/nodes', { auth: null });
+    expect(missing.status).toBe(401);
+    expect(missing.body.fix).toContain('Authorization: Bearer');
+    expect((await call('GET', '/api/v1/nodes', { auth: 'drill_not-a-real-token' })).status).toBe(401);
+  });
+
+  it('keeps tokens only as hashes, in a file only the owner can read', () => {
+    const file = readFileSync(join(dir, 'api-tokens.json'), 'utf8');
+    expect(file).not.toContain(token);
+    expect(statSync(join(dir, 'api-tokens.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'tls', 'ca.key')).mode & 0o777).toBe(0o600);
+  });
+
+  it('creates, updates and shows nodes and deployments, with versions', async () => {
+    expect((await call('PUT', '/api/v1/nodes/r1-s1', { body: { attributes: { rack: 1 } } })).status).toBe(201);
+    const updated = await call('PUT', '/api/v1/nodes/r1-s1', { body: { paused: true } });
+    expect(updated).toEqual({ status: 200, body: { name: 'r1-s1', reachable: true, paused: true, attributes: { rack: 1 }, version: 2 } });
+    expect((await call('GET', '/api/v1/nodes/r1-s1')).body.paused).toBe(true);
+    expect((await call('PUT', '/api/v1/deployments/lab', { body: { committed: true, attributes: { 'ntp.servers': ['10.0.0.1'] } } })).status).toBe(201);
+    expect((await call('GET', '/api/v1/deployments')).body).toHaveLength(1);
+  });
+
+  it('binds a role with what it requires and lists node-roles by state', async () => {
+    await call('PUT', '/api/v1/nodes/r1-s2', { body: {} });
+    await call('PUT', '/api/v1/deployments/bind-test', { body: {} });
+    const bound = await call('POST', '/api/v1/deployments/bind-test/bindings', { body: { role: 'ntp', node: 'r1-s2' } });
+    expect(bound.status).toBe(201);
+    expect(bound.body.map((nr: { id: string }) => nr.id).sort()).toEqual(['bind-test/ntp@r1-s2', 'bind-test/os@r1-s2']);
+    const proposed = await call('GET', '/api/v1/node-roles?deployment=bind-test&state=proposed');
+    expect(proposed.body).toHaveLength(2);
+    const one = await call('GET', `/api/v1/node-roles/${encodeURIComponent('bind-test/ntp@r1-s2')}`);
+    expect(one.body).toMatchObject({ role: 'ntp', node: 'r1-s2', parents: ['bind-test/os@r1-s2'], state: { kind: 'proposed' } });
+    const retry = await call('POST', `/api/v1/node-roles/${encodeURIComponent('bind-test/ntp@r1-s2')}/retry`);
+    expect(retry).toMatchObject({ status: 409, body: { problem: 'node-role bind-test/ntp@r1-s2 is proposed, not in error' } });
+  });
+
+  it('answers bad input with {field, problem, fix} and lists every problem', async () => {
+    const bad = await call('PUT', '/api/v1/nodes/r1-s3', { body: { paused: 'yes', colour: 'red' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.problems).toEqual(
+      expect.arrayContaining([
+        { field: 'paused', problem: 'paused must be true or false', fix: expect.any(String) },
+        { field: 'colour', problem: 'unknown field', fix: 'remove it or check its spelling' },
+      ]),
+    );
+    expect(bad.body).toHaveProperty('field');
+    expect(bad.body).toHaveProperty('fix');
+    const badName = await call('PUT', '/api/v1/nodes/-bad!', { body: {} });
+    expect(badName).toMatchObject({ status: 400, body: { field: 'path.(body)' } });
+    expect((await call('PUT', '/api/v1/nodes/x', { rawBody: '{"paused": tru' })).body).toMatchObject({ problem: 'the body is not valid JSON' });
+    expect((await call('GET', '/api/v1/events?limit=5000')).body).toMatchObject({ field: 'query.limit', problem: 'limit must be ≤ 1000' });
+    await call('PUT', '/api/v1/nodes/r1-s9', { body: {} });
+    await call('PUT', '/api/v1/deployments/bad-input', { body: {} });
+    expect((await call('POST', '/api/v1/deployments/bad-input/bindings', { body: { role: 'ghost', node: 'r1-s9' } })).body).toMatchObject({ field: 'role' });
+    expect((await call('GET', '/api/v1/nodes/nope')).status).toBe(404);
+    expect((await call('GET', '/api/v1/nothing-here')).status).toBe(404);
+  });
+
+  it('publishes an OpenAPI document that matches the routes it serves', async () => {
+    const doc = (await call('GET', '/api/v1/openapi.json', { auth: null })).body as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`)).sort();
+    expect(documented).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    // And every route the app really mounted is one of them (the document itself aside).
+    const app = createApiApp({ store, catalog: new RoleCatalog(roles), tokens: new ApiTokens(join(dir, 'other.json'), new CryptoRandom()), version: 'x', onInternalError: () => {} });
+    const router = (app as unknown as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } }).router;
+    const mounted = router.stack
+      .filter((layer) => layer.route && layer.route.path !== '/api/v1/openapi.json')
+      .flatMap((layer) => Object.keys(layer.route!.methods).map((m) => `${m} ${layer.route!.path.replace(/:(\w+)/g, '{$1}')}`))
+      .sort();
+    expect(mounted).toEqual(documented);
+    expect(openApiDocument(ROUTES, 'x')).toMatchObject({ openapi: '3.1.0' });
+  });
+});
+
+function openStream(after: number, auth = token): Promise<{ events: StoredEvent[]; ws: WebSocket }> {
+  const url = `${server.url.replace('https', 'wss')}/api/v1/events/stream?after=${after}`;
+  const ws = new WebSocket(url, ['drill-events', `bearer.${auth}`], { ca: ca.certificatePem });
+  const events: StoredEvent[] = [];
+  ws.on('message', (data: Buffer) => events.push(JSON.parse(data.toString()) as StoredEvent));
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve({ events, ws }));
+    ws.once('error', reject);
+  });
+}
+
+async function until(predicate: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (predicate()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('event stream over WebSocket', () => {
+  it('replays history, then follows live events, and resumes after a reconnect without gaps or duplicates', async () => {
+    const total = (await call('GET', '/api/v1/events?after=0&limit=1000')).body.length as number;
+    const first = await openStream(0);
+    await until(() => first.events.length === total, 'the backlog');
+    await call('PUT', '/api/v1/nodes/live-1', { body: {} });
+    await until(() => first.events.length === total + 1, 'a live event');
+    const lastSeen = first.events.at(-1)!.seq;
+    first.ws.close();
+
+    await call('PUT', '/api/v1/nodes/while-away-1', { body: {} });
+    await call('PUT', '/api/v1/nodes/while-away-2', { body: {} });
+    const second = await openStream(lastSeen);
+    await until(() => second.events.length === 2, 'the missed events');
+    await call('PUT', '/api/v1/nodes/live-2', { body: {} });
+    await until(() => second.events.length === 3, 'a live event after resuming');
+    second.ws.close();
+    const seqs = [...first.events, ...second.events].map((e) => e.seq);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    expect(second.events.map((e) => e.subject)).toEqual(['while-away-1', 'while-away-2', 'live-2']);
+  });
+
+  it('refuses a stream without a valid token', async () => {
+    await expect(openStream(0, 'drill_wrong')).rejects.toThrow(/401/);
+  });
+});
+
+describeWithHost('the API with curl', [commandOnPath('curl')], () => {
+  // The server runs in this process: curl must run asynchronously or it would wait on a blocked event loop.
+  const curl = promisify(execFile);
+  it('is reachable with curl trusting only the orchestrator CA', async () => {
+    const { stdout } = await curl('curl', ['-sS', '--cacert', ca.certificatePath, '-H', `Authorization: Bearer ${token}`, `${server.url}/api/v1/nodes/r1-s1`]);
+    expect(JSON.parse(stdout)).toMatchObject({ name: 'r1-s1' });
+    await expect(curl('curl', ['-sS', `${server.url}/api/v1/health`])).rejects.toMatchObject({ stderr: expect.stringMatching(/certificate/i) });
+  });
+});
+
+describe('API server safety', () => {
+  it('refuses to serve plain HTTP beyond loopback', async () => {
+    await expect(
+      startApiServer({ host: '0.0.0.0', port: 0, store, catalog: new RoleCatalog(roles), tokens: new ApiTokens(join(dir, 't.json'), new CryptoRandom()), version: 'x', tls: undefined, onInternalError: () => {} }),
+    ).rejects.toThrow(/plain HTTP is only allowed on loopback/);
+  });
+});
