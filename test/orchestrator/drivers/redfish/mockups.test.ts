@@ -1,7 +1,7 @@
 /**
  * The driver against DMTF's two public mockups, served read-only over a real
- * loopback HTTPS socket (certificate generated for the run; plain HTTP on
- * 127.0.0.1 if openssl is missing), through the default node:https transport.
+ * loopback HTTPS socket (certificate from a CA made for the run), through the
+ * default node:https transport.
  * The mockups have no sessions, so this also covers the basic-auth fallback.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

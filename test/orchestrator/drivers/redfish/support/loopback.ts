@@ -1,33 +1,35 @@
 /**
  * Serves a fetch-style handler over a real loopback socket: HTTPS with a
- * certificate generated for the run by openssl (CN/SAN 127.0.0.1), or plain HTTP
- * on 127.0.0.1 when openssl is missing. Tests only.
+ * certificate for 127.0.0.1 issued by a throwaway orchestrator CA, or plain
+ * HTTP when a test asks for it. Tests only.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { CertificateAuthority } from '../../../../../orchestrator/index.js';
+import { CryptoRandom, SystemClock } from '../../../../../sim/index.js';
 import type { Handler } from './mockup-handler.js';
 
 export interface TestCertificate {
   readonly key: string;
   readonly cert: string;
+  /** The PEM a client must trust. */
+  readonly ca: string;
 }
 
-let cached: TestCertificate | null | undefined;
+let cached: TestCertificate | undefined;
 
-/** A self-signed certificate for 127.0.0.1, or null when openssl is not available. */
-export function testCertificate(): TestCertificate | null {
-  if (cached !== undefined) return cached;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'drill-redfish-cert-'));
+/** A certificate for 127.0.0.1 from a CA made for this test run. */
+export function testCertificate(): TestCertificate {
+  if (cached) return cached;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'drill-redfish-ca-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
-    cached = { key: readFileSync(path.join(dir, 'key.pem'), 'utf8'), cert: readFileSync(path.join(dir, 'cert.pem'), 'utf8') };
-  } catch {
-    cached = null;
+    const ca = CertificateAuthority.loadOrCreate(dir, new SystemClock(), new CryptoRandom(), 'drill test CA');
+    const issued = ca.issueServerCertificate(['127.0.0.1']);
+    cached = { key: issued.keyPem, cert: issued.certificatePem, ca: ca.certificatePem };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -65,7 +67,7 @@ export async function serveOnLoopback(handler: Handler, options: { tls?: boolean
   const { port } = server.address() as AddressInfo;
   return {
     origin: `${cert === null ? 'http' : 'https'}://127.0.0.1:${port}`,
-    ca: cert?.cert,
+    ca: cert?.ca,
     connections: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
