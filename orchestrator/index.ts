@@ -34,6 +34,7 @@ export * from './store/index.js';
 export * from './engine/index.js';
 export * from './api/index.js';
 export * from './tls/index.js';
+export { IpmiDriver, type IpmiDriverConfig, type PrivilegeLevel } from './drivers/ipmi/index.js';
 export type {
   BiosApply,
   BiosConfigurator,

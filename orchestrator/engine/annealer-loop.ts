@@ -44,6 +44,14 @@ export interface TickReport {
   readonly conflicted: boolean;
 }
 
+interface PendingResult {
+  readonly id: string;
+  readonly runId: string;
+  readonly result: RunResult;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
 function stateEvent(nr: NodeRole, next: NodeRole): EventInput {
   const { state } = next;
   return {
@@ -70,6 +78,8 @@ function stateEvent(nr: NodeRole, next: NodeRole): EventInput {
 export class AnnealerLoop {
   private readonly options: AnnealerLoopOptions;
   private readonly inFlight = new Map<string, { controller: AbortController; renew: TimerHandle; done: Promise<void> }>();
+  private readonly results: PendingResult[] = [];
+  private flushing: Promise<void> | undefined;
   private interval: TimerHandle | undefined;
   private kicked: TimerHandle | undefined;
   private ticking: Promise<TickReport> | undefined;
@@ -182,31 +192,68 @@ export class AnnealerLoop {
     }
   }
 
-  private async finish(id: string, runId: string, result: RunResult | undefined): Promise<void> {
-    if (result === undefined) return;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const snapshot = await this.options.store.snapshot();
-      const completion: RunCompletion | undefined = completeRun(this.view(snapshot), id, runId, result, this.options.random);
-      if (!completion) return; // The lease was lost and the run rescheduled: this result must not land.
-      const stored = snapshot.nodeRoles.get(id)!;
-      const after = applyDecision(stored.value, completion);
+  /**
+   * Records a result. Results that arrive together land in one transaction;
+   * each is checked against its node-role as it is now, so a stale one (its
+   * lease was lost and the run rescheduled) is dropped, never applied.
+   */
+  private finish(id: string, runId: string, result: RunResult | undefined): Promise<void> {
+    if (result === undefined) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.results.push({ id, runId, result, resolve, reject });
+      this.flushing ??= this.flushResults().finally(() => (this.flushing = undefined));
+    });
+  }
+
+  private async flushResults(): Promise<void> {
+    // Let results finishing in the same turn join the batch.
+    await Promise.resolve();
+    while (this.results.length > 0) {
+      const batch = this.results.splice(0, this.results.length);
       try {
+        await this.recordResults(batch);
+        for (const entry of batch) entry.resolve();
+      } catch (error) {
+        for (const entry of batch) entry.reject(error);
+      }
+    }
+  }
+
+  private async recordResults(batch: readonly PendingResult[]): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await this.options.store.nodeRoles(batch.map((entry) => entry.id));
+      const view: AnnealerView = {
+        nowMs: this.options.clock.now(),
+        roles: this.options.catalog.roles,
+        nodes: new Map(),
+        deployments: new Map(),
+        nodeRoles: new Map([...current].map(([id, v]) => [id, v.value])),
+        limits: this.options.limits,
+      };
+      const writes: StoreWrite[] = [];
+      const events: EventInput[] = [];
+      for (const { id, runId, result } of batch) {
+        const completion: RunCompletion | undefined = completeRun(view, id, runId, result, this.options.random);
+        if (!completion) continue;
+        const stored = current.get(id)!;
+        const after = applyDecision(stored.value, completion);
         const event = stateEvent(stored.value, after);
-        await this.options.store.commit(
-          [{ kind: 'node-role', value: after, expectedVersion: stored.version }],
-          [{ ...event, type: 'node-role.finished', data: { ...event.data, runId, status: result.status } }],
-        );
+        writes.push({ kind: 'node-role', value: after, expectedVersion: stored.version });
+        events.push({ ...event, type: 'node-role.finished', data: { ...event.data, runId, status: result.status } });
+      }
+      if (writes.length === 0) return;
+      try {
+        await this.options.store.commit(writes, events);
         return;
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
       }
     }
-    throw new Error(`Failed to record the result of run ${runId}: the node-role kept changing under it — is another orchestrator running without a lease?`);
+    throw new Error(`Failed to record ${batch.length} run result(s): their node-roles kept changing under them — is another orchestrator running without leases?`);
   }
 
   private async renewLease(id: string, runId: string): Promise<void> {
-    const snapshot = await this.options.store.snapshot();
-    const stored = snapshot.nodeRoles.get(id);
+    const stored = (await this.options.store.nodeRoles([id])).get(id);
     if (!stored || stored.value.state.kind !== 'running' || stored.value.state.runId !== runId) return;
     const state = { ...stored.value.state, leaseUntilMs: this.options.clock.now() + this.options.limits.leaseMs };
     try {

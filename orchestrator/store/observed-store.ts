@@ -1,4 +1,5 @@
-import type { CommitResult, EventInput, Store, StoredEvent, StoreSnapshot, StoreWrite } from './store.js';
+import type { NodeRole } from '../annealer/index.js';
+import type { CommitResult, EventInput, Store, StoredEvent, StoreSnapshot, StoreWrite, Versioned } from './store.js';
 
 export type EventListener = (event: StoredEvent) => void;
 
@@ -19,6 +20,10 @@ export class ObservedStore implements Store {
 
   snapshot(): Promise<StoreSnapshot> {
     return this.inner.snapshot();
+  }
+
+  nodeRoles(ids: readonly string[]): Promise<Map<string, Versioned<NodeRole>>> {
+    return this.inner.nodeRoles(ids);
   }
 
   async commit(writes: readonly StoreWrite[], events: readonly EventInput[]): Promise<CommitResult> {

@@ -30,6 +30,13 @@ const TABLE: Record<StoreWrite['kind'], { table: string; key: string }> = {
   'node-role': { table: 'node_roles', key: 'id' },
 };
 
+interface RecordCache {
+  readonly nodes: Map<string, Versioned<NodeRecord>>;
+  readonly deployments: Map<string, Versioned<DeploymentRecord>>;
+  readonly nodeRoles: Map<string, Versioned<NodeRole>>;
+  eventSeq: number;
+}
+
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for a store that lives as long as the process (model fidelity). */
   path: string;
@@ -43,6 +50,8 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly clock: Clock;
+  private cache: RecordCache | undefined;
+  private dataVersion = -1;
   private readonly commitTx: Database.Transaction<(writes: readonly StoreWrite[], events: readonly EventInput[]) => CommitResult>;
 
   constructor(options: SqliteStoreOptions) {
@@ -87,16 +96,49 @@ export class SqliteStore implements Store {
   }
 
   async snapshot(): Promise<StoreSnapshot> {
-    return this.db.transaction(() => ({
+    const cache = this.fresh();
+    return { nodes: new Map(cache.nodes), deployments: new Map(cache.deployments), nodeRoles: new Map(cache.nodeRoles), eventSeq: cache.eventSeq };
+  }
+
+  async nodeRoles(ids: readonly string[]): Promise<Map<string, Versioned<NodeRole>>> {
+    const cache = this.fresh();
+    const out = new Map<string, Versioned<NodeRole>>();
+    for (const id of ids) {
+      const found = cache.nodeRoles.get(id);
+      if (found) out.set(id, found);
+    }
+    return out;
+  }
+
+  async commit(writes: readonly StoreWrite[], events: readonly EventInput[]): Promise<CommitResult> {
+    const cache = this.fresh();
+    const result = this.commitTx.immediate(writes, events);
+    for (const write of writes) {
+      const version = result.versions.get(recordKey(write))!;
+      if (write.kind === 'node') cache.nodes.set(write.value.name, { value: write.value, version });
+      else if (write.kind === 'deployment') cache.deployments.set(write.value.name, { value: write.value, version });
+      else cache.nodeRoles.set(write.value.id, { value: write.value, version });
+    }
+    if (result.events.length > 0) cache.eventSeq = result.events.at(-1)!.seq;
+    return result;
+  }
+
+  /**
+   * The records, parsed once and kept up to date by our own commits. SQLite's
+   * data_version moves only when another connection writes the file; then the
+   * cache is read again, so a second process sharing the file is never missed.
+   */
+  private fresh(): RecordCache {
+    const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    if (this.cache && dataVersion === this.dataVersion) return this.cache;
+    this.cache = this.db.transaction(() => ({
       nodes: this.readAll<NodeRecord>('SELECT data, version FROM nodes', (n) => n.name),
       deployments: this.readAll<DeploymentRecord>('SELECT data, version FROM deployments', (d) => d.name),
       nodeRoles: this.readAll<NodeRole>('SELECT data, version FROM node_roles', (nr) => nr.id),
       eventSeq: (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events').get() as { seq: number }).seq,
     }))();
-  }
-
-  async commit(writes: readonly StoreWrite[], events: readonly EventInput[]): Promise<CommitResult> {
-    return this.commitTx.immediate(writes, events);
+    this.dataVersion = dataVersion;
+    return this.cache;
   }
 
   async events(afterSeq: number, limit: number): Promise<StoredEvent[]> {

@@ -60,6 +60,8 @@ export interface CommitResult {
 
 export interface Store {
   snapshot(): Promise<StoreSnapshot>;
+  /** These node-roles as they are now (absent ids are left out): a point read, for work on a few records. */
+  nodeRoles(ids: readonly string[]): Promise<Map<string, Versioned<NodeRole>>>;
   /** All writes and events land together, or none does (ConflictError names the first stale record). */
   commit(writes: readonly StoreWrite[], events: readonly EventInput[]): Promise<CommitResult>;
   /** Events after `afterSeq`, oldest first, at most `limit`. */
