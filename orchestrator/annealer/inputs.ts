@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AnnealerView, NodeRole } from './model.js';
+import type { AnnealerView, DeploymentStatus, NodeRole, NodeStatus } from './model.js';
 
 /** JSON with object keys sorted, so equal data always hashes the same. */
 export function stableJson(value: unknown): string {
@@ -24,6 +24,37 @@ export interface ResolvedInputs {
  * else its node, else its deployment — the most specific wins.
  */
 export function resolveInputs(view: AnnealerView, nodeRole: NodeRole): ResolvedInputs {
+  // Records are immutable, so the same objects mean the same answer: re-hash only what changed.
+  const node = view.nodes.get(nodeRole.node);
+  const deployment = view.deployments.get(nodeRole.deployment);
+  const parentRecords = nodeRole.parents.map((id) => view.nodeRoles.get(id));
+  const cached = memo.get(nodeRole);
+  if (
+    cached &&
+    cached.node === node &&
+    cached.deployment === deployment &&
+    cached.roles === view.roles &&
+    cached.parents.length === parentRecords.length &&
+    cached.parents.every((p, i) => p === parentRecords[i])
+  ) {
+    return cached.result;
+  }
+  const result = computeInputs(view, nodeRole, node, deployment);
+  memo.set(nodeRole, { node, deployment, roles: view.roles, parents: parentRecords, result });
+  return result;
+}
+
+interface MemoEntry {
+  readonly node: unknown;
+  readonly deployment: unknown;
+  readonly roles: unknown;
+  readonly parents: readonly unknown[];
+  readonly result: ResolvedInputs;
+}
+
+const memo = new WeakMap<NodeRole, MemoEntry>();
+
+function computeInputs(view: AnnealerView, nodeRole: NodeRole, node: NodeStatus | undefined, deployment: DeploymentStatus | undefined): ResolvedInputs {
   const role = view.roles.get(nodeRole.role);
   if (!role) throw new Error(`Invariant violated: node-role ${nodeRole.id} has unknown role ${nodeRole.role}`);
   const parents = [...nodeRole.parents].sort().map((id) => view.nodeRoles.get(id)).filter((p): p is NodeRole => p !== undefined);
@@ -36,8 +67,6 @@ export function resolveInputs(view: AnnealerView, nodeRole: NodeRole): ResolvedI
       inputs[name] = clustered ? values : values[0];
       continue;
     }
-    const node = view.nodes.get(nodeRole.node);
-    const deployment = view.deployments.get(nodeRole.deployment);
     inputs[name] = [nodeRole.attributes, node?.attributes, deployment?.attributes].find((layer) => layer && name in layer)?.[name];
   }
   const parentOutputs = parents.map((p) => [p.id, p.lastGood?.outputs ?? null]);

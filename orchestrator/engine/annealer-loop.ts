@@ -83,6 +83,7 @@ export class AnnealerLoop {
   private interval: TimerHandle | undefined;
   private kicked: TimerHandle | undefined;
   private ticking: Promise<TickReport> | undefined;
+  private tickAgain = false;
   private stopped = false;
 
   constructor(options: AnnealerLoopOptions) {
@@ -105,9 +106,19 @@ export class AnnealerLoop {
     }, 0);
   }
 
-  /** Runs one tick now (or joins the one running). */
+  /** Runs one tick now, or joins the one running and asks for another after it (it may have read too early). */
   tick(): Promise<TickReport> {
-    this.ticking ??= this.runTick().finally(() => (this.ticking = undefined));
+    if (this.ticking) {
+      this.tickAgain = true;
+      return this.ticking;
+    }
+    this.ticking = this.runTick().finally(() => {
+      this.ticking = undefined;
+      if (this.tickAgain) {
+        this.tickAgain = false;
+        this.kick();
+      }
+    });
     return this.ticking;
   }
 
@@ -146,17 +157,18 @@ export class AnnealerLoop {
     const writes: StoreWrite[] = [];
     const events: EventInput[] = [];
     const starts: Array<Extract<Decision, { type: 'start' }>> = [];
-    // A tick may decide twice for one node-role (a lease expires, then it is claimed again): fold them.
+    // A tick may decide twice for one node-role (todo, then claimed): fold them into one write and one event.
     const pending = new Map<string, NodeRole>();
     for (const decision of decisions) {
-      const stored = snapshot.nodeRoles.get(decision.id)!;
-      const before = pending.get(decision.id) ?? stored.value;
-      const after = applyDecision(before, decision);
-      events.push(stateEvent(before, after));
-      pending.set(decision.id, after);
+      const before = pending.get(decision.id) ?? snapshot.nodeRoles.get(decision.id)!.value;
+      pending.set(decision.id, applyDecision(before, decision));
       if (decision.type === 'start') starts.push(decision);
     }
-    for (const [id, value] of pending) writes.push({ kind: 'node-role', value, expectedVersion: snapshot.nodeRoles.get(id)!.version });
+    for (const [id, value] of pending) {
+      const stored = snapshot.nodeRoles.get(id)!;
+      writes.push({ kind: 'node-role', value, expectedVersion: stored.version });
+      events.push(stateEvent(stored.value, value));
+    }
     try {
       await this.options.store.commit(writes, events);
     } catch (error) {

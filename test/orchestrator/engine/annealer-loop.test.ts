@@ -68,7 +68,7 @@ describe('annealer loop over the SQLite store', () => {
     expect([...effects.values()]).toEqual(Array(6).fill(1));
     const events = await store.events(0, 1_000);
     const ready1 = events.filter((e) => e.subject === 'lab/ready@n1').map((e) => `${String(e.data.from)}→${String(e.data.to)}`);
-    expect(ready1).toEqual(['proposed→blocked', 'blocked→todo', 'todo→running', 'running→active']);
+    expect(ready1).toEqual(['proposed→blocked', 'blocked→running', 'running→active']);
   });
 
   it('keeps a long run alive by renewing its lease', async () => {
