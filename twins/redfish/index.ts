@@ -1,0 +1,10 @@
+export { RedfishBmc, etagOf, type RedfishBmcOptions, type RedfishCredentials } from './redfish-bmc.js';
+export type { Role as RedfishRole } from './bmc-state.js';
+export type { RedfishRequest, RedfishReply, EventStream } from './exchange.js';
+export { FLAVOURS as REDFISH_FLAVOUR_DATA, REDFISH_FLAVOURS, RESET_TYPES, redfishFlavour, type RedfishFlavour, type RedfishFlavourName, type ResetType, type AttributeDef } from './flavours/index.js';
+export { DEFAULT_HARDWARE, checkHardware, type RedfishHardware, type BmcNetwork } from './hardware.js';
+export { loadRedfishSharedData, defaultSharedDir, type RedfishSharedData } from './shared-data.js';
+export { raidCapacityBytes, RAID_TYPES, type RaidType } from './state/raid.js';
+export { serveRedfishHttps, type ServeRedfishOptions, type RedfishEndpoint, type RedfishHttpsHost, type ServedRedfishBmc } from './https/https-host.js';
+export { TwinCa } from './https/twin-ca.js';
+export { modifierFaults, type BmcModifierName } from './modifiers.js';
