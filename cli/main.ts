@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { simDemo } from './commands/sim-demo.js';
 import { traceDiff } from './commands/trace-diff.js';
 import { twinSchema } from './commands/twin-schema.js';
+import { twinServe } from './commands/twin-serve.js';
 import { twinValidate } from './commands/twin-validate.js';
 import { CliError } from './errors.js';
 
@@ -42,13 +43,26 @@ function program(): Command {
       process.exitCode = await traceDiff(a, b, out);
     });
 
-  const twin = drill.command('twin').description('the digital twin: datacenter specs');
+  const twin = drill.command('twin').description('the digital twin: datacenter specs and simulated BMCs');
   twin
     .command('validate')
     .description('check datacenter specs: a summary per valid file, every problem of an invalid one (exit 2)')
     .argument('<files...>', 'datacenter spec files (YAML)')
     .action(async (files: string[]) => {
       process.exitCode = await twinValidate(files, out);
+    });
+  twin
+    .command('serve')
+    .description("serve the spec's BMCs on real loopback sockets (Redfish over HTTPS, IPMI over UDP) until interrupted")
+    .argument('<file>', 'datacenter spec (YAML), e.g. scenarios/datacenters/lab.yaml')
+    .option('--limit <n>', 'serve only the first N servers')
+    .option('--state-dir <dir>', 'where to write the twin CA certificate', '.drill')
+    .action(async (file: string, options: { limit?: string; stateDir: string }) => {
+      const stop = new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+      process.exitCode = await twinServe(file, options, out, stop);
     });
   twin
     .command('schema')
