@@ -14,7 +14,11 @@ const SDR_VERSION = 0x51;
 const BMC_ADDRESS = 0x20;
 
 const ENTITY_IDS: Readonly<Record<SensorEntity, number>> = { inlet: 0x37, cpu: 0x03, fan: 0x1d, psu: 0x0a, board: 0x07 };
-const SENSOR_TYPES: Readonly<Record<SensorKind, number>> = { temperature: 0x01, voltage: 0x02, power: 0x03, fan: 0x04 };
+/**
+ * Sensor type codes (table 42-3). IPMI has no "power" type: 03h is Current, so a
+ * reading in Watts is an Other Units-based Sensor (0Bh), its unit in the SDR.
+ */
+const SENSOR_TYPES: Readonly<Record<SensorKind, number>> = { temperature: 0x01, voltage: 0x02, power: 0x0b, fan: 0x04 };
 /** IPMI unit type codes (table 43-15). */
 const UNIT_CODES: Readonly<Record<SensorKind, number>> = { temperature: 1, voltage: 4, power: 6, fan: 18 };
 const MIN_RESOLUTION: Readonly<Record<SensorKind, number>> = { temperature: 1, voltage: 0, power: 0, fan: 0 };

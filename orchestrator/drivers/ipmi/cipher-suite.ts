@@ -91,10 +91,18 @@ export interface SessionKeys {
   readonly k2: Uint8Array;
 }
 
-/** K1 = HMAC_SIK(01h × n), K2 = HMAC_SIK(02h × n), n the hash length (§13.32). */
+/**
+ * Const1 and Const2 of §13.32 are 20 bytes whatever the hash: the SHA-256
+ * suites keep the SHA-1 constants (ipmitool, freeipmi, pyghmi and the BMCs
+ * they talk to all use 20 bytes; 32 bytes with suite 17 gets every in-session
+ * packet dropped by the BMC).
+ */
+const KEY_CONSTANT_BYTES = 20;
+
+/** K1 = HMAC_SIK(Const1 = 20 × 01h), K2 = HMAC_SIK(Const2 = 20 × 02h) (§13.32). */
 export function deriveKeys(suite: CipherSuite, sik: Uint8Array): SessionKeys {
-  const n = sik.length;
-  return { sik, k1: hmac(suite.hash, sik, new Array<number>(n).fill(1)), k2: hmac(suite.hash, sik, new Array<number>(n).fill(2)) };
+  const constant = (byte: number): number[] => new Array<number>(KEY_CONSTANT_BYTES).fill(byte);
+  return { sik, k1: hmac(suite.hash, sik, constant(1)), k2: hmac(suite.hash, sik, constant(2)) };
 }
 
 export function authCode(suite: CipherSuite, k1: Uint8Array, signed: Uint8Array): Uint8Array {

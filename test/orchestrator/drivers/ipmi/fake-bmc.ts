@@ -160,8 +160,9 @@ export class FakeBmc {
       return;
     }
     const sik = createHmac(h, kuid).update(Buffer.concat([s.rm, s.rc, Buffer.from([s.role, s.user.length]), s.user])).digest();
-    s.k1 = createHmac(h, sik).update(Buffer.alloc(sik.length, 1)).digest();
-    s.k2 = createHmac(h, sik).update(Buffer.alloc(sik.length, 2)).digest();
+    // Const1/Const2 are 20 bytes whatever the hash (§13.32), as real BMCs and ipmitool have them.
+    s.k1 = createHmac(h, sik).update(Buffer.alloc(20, 1)).digest();
+    s.k2 = createHmac(h, sik).update(Buffer.alloc(20, 2)).digest();
     const icv = createHmac(h, sik).update(Buffer.concat([s.rm, u32(s.bmcId), this.guid])).digest().subarray(0, h === 'sha1' ? 12 : 16);
     this.reply('rakp3', from, this.v20(0x15, 0, 0, Buffer.concat([Buffer.from([req[0] ?? 0, 0, 0, 0]), u32(s.consoleId), icv])));
   }
