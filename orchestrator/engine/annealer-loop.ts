@@ -84,6 +84,10 @@ export class AnnealerLoop {
   private kicked: TimerHandle | undefined;
   private ticking: Promise<TickReport> | undefined;
   private tickAgain = false;
+  /** The periodic tick re-plans everything, a safety net under the incremental ones. */
+  private fullTickDue = true;
+  /** The snapshot the previous tick planned from: what changed since is what needs re-planning. */
+  private seen: StoreSnapshot | undefined;
   private stopped = false;
 
   constructor(options: AnnealerLoopOptions) {
@@ -93,7 +97,10 @@ export class AnnealerLoop {
 
   start(): void {
     this.stopped = false;
-    this.interval = this.options.clock.setInterval(() => this.kick(), this.options.tickEveryMs);
+    this.interval = this.options.clock.setInterval(() => {
+      this.fullTickDue = true;
+      this.kick();
+    }, this.options.tickEveryMs);
     this.kick();
   }
 
@@ -138,6 +145,21 @@ export class AnnealerLoop {
     return this.inFlight.size;
   }
 
+  /** Node-roles whose record changed since the last tick, with every node-role on a changed node or deployment. */
+  private changedSince(snapshot: StoreSnapshot): Set<string> | undefined {
+    const seen = this.seen;
+    if (!seen) return undefined;
+    const changedNodes = new Set<string>();
+    for (const [name, node] of snapshot.nodes) if (seen.nodes.get(name)?.version !== node.version) changedNodes.add(name);
+    const changedDeployments = new Set<string>();
+    for (const [name, d] of snapshot.deployments) if (seen.deployments.get(name)?.version !== d.version) changedDeployments.add(name);
+    const changed = new Set<string>();
+    for (const [id, nr] of snapshot.nodeRoles) {
+      if (seen.nodeRoles.get(id)?.version !== nr.version || changedNodes.has(nr.value.node) || changedDeployments.has(nr.value.deployment)) changed.add(id);
+    }
+    return changed;
+  }
+
   private view(snapshot: StoreSnapshot): AnnealerView {
     const pick = <T>(m: ReadonlyMap<string, { value: T }>): Map<string, T> => new Map([...m].map(([k, v]) => [k, v.value]));
     return {
@@ -152,7 +174,10 @@ export class AnnealerLoop {
 
   private async runTick(): Promise<TickReport> {
     const snapshot = await this.options.store.snapshot();
-    const decisions = planTick(this.view(snapshot));
+    const changed = this.fullTickDue ? undefined : this.changedSince(snapshot);
+    this.fullTickDue = false;
+    this.seen = snapshot;
+    const decisions = planTick(this.view(snapshot), changed ? { changed } : {});
     if (decisions.length === 0) return { decisions: 0, started: 0, conflicted: false };
     const writes: StoreWrite[] = [];
     const events: EventInput[] = [];

@@ -97,6 +97,34 @@ describe('annealer properties', () => {
     );
   });
 
+  it('plans the same from the changed records alone as from the whole snapshot', () => {
+    fc.assert(
+      fc.property(world, fc.array(fc.boolean(), { minLength: 1, maxLength: 20 }), (w, failPattern) => {
+        const roles = w.roles.map((r) => ({ ...r, retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1_000 } }));
+        const h = build({ ...w, roles });
+        const echo = echoRunner(h.catalog);
+        let call = 0;
+        let previous = new Map<string, unknown>();
+        for (let tick = 0; tick < 200; tick++) {
+          // What changed: every node-role whose record is a new object since the last tick.
+          const changed = new Set([...h.nodeRoles].filter(([id, nr]) => previous.get(id) !== nr).map(([id]) => id));
+          expect(planTick(h.view(), { changed })).toEqual(planTick(h.view()));
+          previous = new Map(h.nodeRoles);
+          const decided = h.tick();
+          const finished = h.finishRuns((nr, inputs) =>
+            failPattern[call++ % failPattern.length] ? { status: 'failed', message: 'transient', retryable: true } : echo(nr, inputs),
+          );
+          if (decided === 0 && finished === 0) {
+            const wake = h.nextWakeMs();
+            if (wake === undefined) break;
+            h.nowMs = wake;
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('converges through transient failures when the retry budget covers them', () => {
     fc.assert(
       fc.property(world, fc.array(fc.boolean(), { minLength: 1, maxLength: 40 }), (w, failPattern) => {
