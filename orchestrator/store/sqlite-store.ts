@@ -66,26 +66,35 @@ export class SqliteStore implements Store {
     const versionOf = Object.fromEntries(
       Object.entries(TABLE).map(([kind, { table, key }]) => [kind, this.db.prepare<[string], { version: number }>(`SELECT version FROM ${table} WHERE ${key} = ?`)]),
     ) as Record<StoreWrite['kind'], Database.Statement<[string], { version: number }>>;
-    const upsertNode = this.db.prepare('INSERT INTO nodes (name, version, data) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET version = excluded.version, data = excluded.data');
-    const upsertDeployment = this.db.prepare(
-      'INSERT INTO deployments (name, version, data) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET version = excluded.version, data = excluded.data',
-    );
-    const upsertNodeRole = this.db.prepare(
-      'INSERT INTO node_roles (id, deployment, node, version, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version, data = excluded.data',
-    );
+    const insertRecord = {
+      node: this.db.prepare<[string, number, string]>('INSERT INTO nodes (name, version, data) VALUES (?, ?, ?)'),
+      deployment: this.db.prepare<[string, number, string]>('INSERT INTO deployments (name, version, data) VALUES (?, ?, ?)'),
+    };
+    const insertNodeRole = this.db.prepare<[string, string, string, number, string]>('INSERT INTO node_roles (id, deployment, node, version, data) VALUES (?, ?, ?, ?, ?)');
+    // The compare-and-set is the WHERE clause: one index lookup per write.
+    const updateRecord = Object.fromEntries(
+      Object.entries(TABLE).map(([kind, { table, key }]) => [kind, this.db.prepare<[number, string, string, number]>(`UPDATE ${table} SET version = ?, data = ? WHERE ${key} = ? AND version = ?`)]),
+    ) as Record<StoreWrite['kind'], Database.Statement<[number, string, string, number]>>;
     const insertEvent = this.db.prepare<[number, string, string, string]>('INSERT INTO events (at_ms, type, subject, data) VALUES (?, ?, ?, ?)');
     this.commitTx = this.db.transaction((writes: readonly StoreWrite[], events: readonly EventInput[]): CommitResult => {
       const versions = new Map<string, number>();
       for (const write of writes) {
         const key = recordKey(write);
         const id = write.kind === 'node-role' ? write.value.id : write.value.name;
-        const actual = versionOf[write.kind].get(id)?.version;
-        if (actual !== write.expectedVersion) throw new ConflictError(key, write.expectedVersion, actual);
-        const version = (actual ?? 0) + 1;
         const data = JSON.stringify(write.value);
-        if (write.kind === 'node') upsertNode.run(id, version, data);
-        else if (write.kind === 'deployment') upsertDeployment.run(id, version, data);
-        else upsertNodeRole.run(id, write.value.deployment, write.value.node, version, data);
+        const version = (write.expectedVersion ?? 0) + 1;
+        const conflict = (): ConflictError => new ConflictError(key, write.expectedVersion, versionOf[write.kind].get(id)?.version);
+        if (write.expectedVersion !== undefined) {
+          if (updateRecord[write.kind].run(version, data, id, write.expectedVersion).changes !== 1) throw conflict();
+        } else {
+          try {
+            if (write.kind === 'node-role') insertNodeRole.run(id, write.value.deployment, write.value.node, version, data);
+            else insertRecord[write.kind].run(id, version, data);
+          } catch (error) {
+            if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw conflict();
+            throw error;
+          }
+        }
         versions.set(key, version);
       }
       const atMs = this.clock.now();
