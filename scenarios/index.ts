@@ -2,3 +2,4 @@ export { runKernelDemo, DEFAULT_DEMO_FAULTS, type KernelDemoOptions, type Kernel
 export { PowerController, type PowerState } from './kernel-demo/power-controller.js';
 export * from './ipmi/index.js';
 export { serveTwin, type ServeTwinOptions, type ServedTwin, type ServedBmc } from './twin/serve-twin.js';
+export * from './redfish/index.js';

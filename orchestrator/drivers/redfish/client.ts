@@ -227,9 +227,7 @@ export class RedfishClient {
    */
   private async login(signal: AbortSignal | undefined): Promise<void> {
     const what = 'log in to the BMC';
-    const rootSent = await this.send('GET', SERVICE_ROOT, undefined, { accept: 'application/json' }, this.cfg.timeoutMs, signal);
-    if (!rootSent.ok) throw rootSent.error;
-    const root = rootSent.reply;
+    const root = await this.readRootForLogin(signal);
     if (root.status === 401 || root.status === 403) {
       this.auth = { kind: 'basic' }; // service root behind auth: such BMCs take basic auth
       return;
@@ -278,6 +276,29 @@ export class RedfishClient {
       throw classify(this.bmc, what, reply);
     }
     throw new BmcBusyError(this.bmc, `Failed to ${what}: no session could be opened (${last?.status ?? 'no answer'}; the session pool looks full) — retry later or close other sessions`);
+  }
+
+  /**
+   * The unauthenticated service-root read that starts a login, with the same
+   * retries as any idempotent GET: a BMC that answers 503 or drops a connection
+   * for a moment (flaky firmware, field notes 4, 39; DSP0266: 503 means retry
+   * later) must not fail the operation that merely needed a session.
+   */
+  private async readRootForLogin(signal: AbortSignal | undefined): Promise<Reply> {
+    for (let attempt = 0; ; attempt++) {
+      const sent = await this.send('GET', SERVICE_ROOT, undefined, { accept: 'application/json' }, this.cfg.timeoutMs, signal);
+      const last = attempt + 1 >= this.cfg.retryAttempts;
+      if (!sent.ok) {
+        if (last) throw sent.error;
+        await this.backoff(attempt, undefined, signal);
+        continue;
+      }
+      if (!last && this.isTransient(sent.reply, 'GET', {})) {
+        await this.backoff(attempt, sent.reply, signal);
+        continue;
+      }
+      return sent.reply;
+    }
   }
 
   /** Waits before a retry: exponential from the base, jittered by the Random, at least the BMC's Retry-After. */

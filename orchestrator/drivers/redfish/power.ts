@@ -4,7 +4,7 @@
  * with fallbacks; actions are idempotent against the current state.
  */
 import type { PowerAction, PowerState } from '../bmc-driver.js';
-import { BmcProtocolError, NotSupportedError } from '../errors.js';
+import { BmcProtocolError, BmcUnreachableError, NotSupportedError } from '../errors.js';
 import { isStateConflict } from './classify.js';
 import { allowableValues, isObject, optArray, optObject, optString, stringArray } from './payload.js';
 import type { Ctx } from './service.js';
@@ -126,7 +126,33 @@ export async function changePower(ctx: Ctx, action: PowerAction, signal?: AbortS
   }
   const resetType = chooseResetType(effective, reset.allowed);
   if (resetType === undefined) throw notSupported(ctx, action, reset.allowed);
+  if (effective === 'On' || effective === 'ForceOff' || effective === 'GracefulShutdown') {
+    await postTowardState(ctx, reset, resetType, effective === 'On', signal);
+    return;
+  }
+  // A restart cannot be told apart from "not done" by the power state: never sent twice.
   await postReset(ctx, reset, resetType, signal);
+}
+
+/**
+ * A reset whose goal the power state shows (on, or off): when the POST is lost
+ * on the way (connection reset or no answer — flaky firmware and BMCs that drop
+ * pooled connections, field notes 4, 39) the driver does not guess. It reads the
+ * power state and sends again only if the goal is not reached, so the action
+ * stays idempotent; bounded by retryAttempts.
+ */
+async function postTowardState(ctx: Ctx, reset: ResetAction, resetType: string, wantOn: boolean, signal?: AbortSignal): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await postReset(ctx, reset, resetType, signal);
+      return;
+    } catch (error) {
+      if (!(error instanceof BmcUnreachableError) || attempt >= ctx.cfg.retryAttempts) throw error;
+      await ctx.cfg.clock.sleep(ctx.cfg.retryBaseDelayMs * attempt, signal);
+      const now = await readPowerState(ctx, signal);
+      if (wantOn ? now !== 'Off' : now === 'Off' || now === 'PoweringOff') return;
+    }
+  }
 }
 
 function notSupported(ctx: Ctx, action: PowerAction, allowed: readonly string[] | undefined): NotSupportedError {

@@ -110,9 +110,10 @@ export const VENDOR_PROFILES: readonly VendorProfile[] = [
   {
     id: 'hpe-ilo',
     match: { vendor: /^hpe?$/i, oemKey: /^hpe?$/i, manufacturer: /^(hpe?|hewlett)/i, managerModel: /ilo/i },
-    quirks: { ifMatchRequired: true },
+    quirks: { ifMatchRequired: true, busyRetryDelayMs: 2_000 },
     notes: {
       ifMatchRequired: 'DESIGN.md vendor flavours "ETag required on PATCH" (iLO 5/6 answer 428 without If-Match); FN 40 for ETag hygiene',
+      busyRetryDelayMs: 'FN 17: iLO refuses a power change for several seconds after the last one (400 "invalid for current system state") — retry long enough to outlast it (sushy retry-ilo-not-ready-error)',
     },
   },
   {

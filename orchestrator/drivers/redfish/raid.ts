@@ -23,7 +23,13 @@ async function storages(ctx: Ctx, what: string, signal?: AbortSignal): Promise<R
 export async function listVolumes(ctx: Ctx, signal?: AbortSignal): Promise<RaidVolume[]> {
   const what = 'list RAID volumes';
   const out: RaidVolume[] = [];
-  for (const storage of await storages(ctx, what, signal)) {
+  const all = await storages(ctx, what, signal);
+  // No controller exposes Volumes (iLO 5 keeps SmartArray logical drives in its OEM SmartStorage):
+  // the BMC cannot say what volumes exist, and "none" would be a claim it never made.
+  if (!all.some((s) => link(s.body, 'Volumes') !== undefined)) {
+    throw new NotSupportedError(ctx.client.bmc, `Failed to ${what}: no storage controller of ${ctx.service.system.path} exposes a Volumes collection — configure RAID through the vendor's own tools`);
+  }
+  for (const storage of all) {
     const volumes = link(storage.body, 'Volumes');
     if (volumes === undefined) continue;
     for (const v of await readMembers(ctx.client, volumes, what, signal)) {
