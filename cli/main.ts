@@ -7,9 +7,32 @@ import { twinSchema } from './commands/twin-schema.js';
 import { twinServe } from './commands/twin-serve.js';
 import { twinValidate } from './commands/twin-validate.js';
 import { CliError } from './errors.js';
+import { DEFAULT_TOKEN_ENV } from './client/connection.js';
+import { events } from './commands/events.js';
+import { nodesBoot, nodesPower } from './commands/nodes-control.js';
+import { nodesEnroll } from './commands/nodes-enroll.js';
+import { nodesList, nodesShow } from './commands/nodes-show.js';
+import { serve } from './commands/serve.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
+
+/** Resolves on Ctrl-C or SIGTERM: long-running commands stop cleanly on it. */
+const interrupted = (): Promise<void> =>
+  new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+
+/** The options every API client command shares. */
+function clientCommand(command: Command): Command {
+  return command
+    .option('--server <url>', 'orchestrator URL (default: the one `drill serve` wrote to STATE_DIR/server.json)')
+    .option('--token-env <var>', 'environment variable holding the API token', DEFAULT_TOKEN_ENV)
+    .option('--ca <file>', "orchestrator CA certificate (default: STATE_DIR/tls/ca.crt)")
+    .option('--state-dir <dir>', "the orchestrator's state directory, for the defaults above", '.drill')
+    .option('--json', 'machine-readable output');
+}
 
 function program(): Command {
   const drill = new Command('drill')
@@ -69,6 +92,69 @@ function program(): Command {
     .description("print the datacenter spec's JSON Schema (scenarios/datacenters/datacenter.schema.json)")
     .action(() => {
       process.exitCode = twinSchema((text) => void process.stdout.write(text));
+    });
+
+  drill
+    .command('serve')
+    .description('run the orchestrator: store, CA, API over HTTPS, event stream, annealer, until interrupted')
+    .option('--listen <host:port>', 'where the API listens (port 0: a free one; the bound URL is printed)', '127.0.0.1:8443')
+    .option('--state-dir <dir>', 'SQLite store, CA, API tokens and the credentials vault', '.drill')
+    .option('--bmc-ca <file>', "PEM CA that signed the BMCs' HTTPS certificates (e.g. .drill/twin-ca.crt)")
+    .option('--bmc-insecure', "accept any BMC certificate (factory self-signed ones); say so explicitly")
+    .action(async (options: { listen: string; stateDir: string; bmcCa?: string; bmcInsecure?: boolean }) => {
+      process.exitCode = await serve(options, packageJson.version, out, interrupted());
+    });
+
+  const nodes = drill.command('nodes').description("the orchestrator's nodes: enroll BMCs, list, show, power, boot");
+  clientCommand(
+    nodes
+      .command('enroll')
+      .description('enroll BMCs: probe Redfish then IPMI, read the inventory, create the nodes (exit 1 if any failed)')
+      .argument('[addresses...]', 'BMC addresses, HOST or HOST:PORT'),
+  )
+    .option('--file <list>', 'a file with one BMC address per line (# comments)')
+    .option('--user <user>', 'BMC user name', 'root')
+    .option('--password-env <var>', 'environment variable holding the BMC password', 'DRILL_BMC_PASSWORD')
+    .option('--protocol <protocol>', 'auto (Redfish, then IPMI), redfish or ipmi', 'auto')
+    .option('--concurrency <n>', 'BMCs enrolled at once', '32')
+    .action(async (addresses: string[], options: Parameters<typeof nodesEnroll>[1]) => {
+      process.exitCode = await nodesEnroll(addresses, options, out);
+    });
+  clientCommand(nodes.command('list').description('list nodes as a table')).action(async (options: Parameters<typeof nodesList>[0]) => {
+    process.exitCode = await nodesList(options, out);
+  });
+  clientCommand(nodes.command('show').description('show a node, its BMC and its inventory').argument('<name>', 'node name')).action(
+    async (name: string, options: Parameters<typeof nodesShow>[1]) => {
+      process.exitCode = await nodesShow(name, options, out);
+    },
+  );
+  clientCommand(
+    nodes
+      .command('power')
+      .description("drive a node's power through its BMC")
+      .argument('<name>', 'node name')
+      .argument('<action>', 'on, off, cycle, restart or graceful'),
+  ).action(async (name: string, action: string, options: Parameters<typeof nodesPower>[2]) => {
+    process.exitCode = await nodesPower(name, action, options, out);
+  });
+  clientCommand(
+    nodes
+      .command('boot')
+      .description("set a node's boot override (next boot only unless --persistent)")
+      .argument('<name>', 'node name')
+      .argument('<device>', 'pxe, disk, cd or bios'),
+  )
+    .option('--persistent', 'every boot until changed, not just the next')
+    .option('--legacy', 'legacy BIOS boot instead of UEFI')
+    .action(async (name: string, device: string, options: Parameters<typeof nodesBoot>[2]) => {
+      process.exitCode = await nodesBoot(name, device, options, out);
+    });
+
+  clientCommand(drill.command('events').description('print events after a sequence number; --follow streams live ones, resuming after a drop'))
+    .option('--follow', 'keep streaming live events until interrupted')
+    .option('--after <n>', 'start after this event sequence number', '0')
+    .action(async (options: Parameters<typeof events>[0]) => {
+      process.exitCode = await events(options, out, interrupted());
     });
 
   return drill;

@@ -86,3 +86,5 @@ export {
   type Quirks as RedfishQuirks,
   type ServiceFacts as RedfishServiceFacts,
 } from './drivers/redfish/index.js';
+export * from './credentials/index.js';
+export * from './discovery/index.js';

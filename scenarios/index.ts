@@ -3,3 +3,4 @@ export { PowerController, type PowerState } from './kernel-demo/power-controller
 export * from './ipmi/index.js';
 export { serveTwin, type ServeTwinOptions, type ServedTwin, type ServedBmc } from './twin/serve-twin.js';
 export * from './redfish/index.js';
+export * from './discovery/index.js';

@@ -7,6 +7,7 @@ import type { ObservedStore } from '../store/index.js';
 import type { KeyAndCertificate } from '../tls/certificate-authority.js';
 import type { ApiTokens } from './api-tokens.js';
 import { createApiApp } from './app.js';
+import type { BmcServices } from './route.js';
 import { attachEventStream } from './event-stream.js';
 
 export interface ApiServerOptions {
@@ -20,6 +21,8 @@ export interface ApiServerOptions {
   /** The server's certificate; without one the API serves plain HTTP, which only loopback allows. */
   tls: KeyAndCertificate | undefined;
   onInternalError: (error: unknown) => void;
+  /** BMC access for enrollment, power and boot; without it those endpoints answer 503. */
+  bmc?: BmcServices;
 }
 
 export interface RunningApiServer {
@@ -36,7 +39,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   if (!options.tls && !isLoopback(options.host)) {
     throw new Error(`Failed to serve the API on ${options.host}: plain HTTP is only allowed on loopback — give it a certificate (the orchestrator's CA issues one) or listen on 127.0.0.1`);
   }
-  const app = createApiApp({ store: options.store, catalog: options.catalog, tokens: options.tokens, version: options.version, onInternalError: options.onInternalError });
+  const app = createApiApp({
+    store: options.store,
+    catalog: options.catalog,
+    tokens: options.tokens,
+    version: options.version,
+    onInternalError: options.onInternalError,
+    ...(options.bmc ? { bmc: options.bmc } : {}),
+  });
   const server: Server = options.tls ? createHttpsServer({ key: options.tls.keyPem, cert: options.tls.certificatePem }, app) : createHttpServer(app);
   const detach = attachEventStream(server, options.store, options.tokens);
   await new Promise<void>((resolve, reject) => {

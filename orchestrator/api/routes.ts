@@ -1,54 +1,12 @@
 import type { z } from 'zod';
-import { bindRole, type NodeRole as NodeRoleModel, type RoleCatalog } from '../annealer/index.js';
-import type { Store, StoreWrite, Versioned } from '../store/index.js';
+import { ApiError, type Route } from './route.js';
+import { bindRole, type NodeRole as NodeRoleModel } from '../annealer/index.js';
+import type { StoreWrite, Versioned } from '../store/index.js';
 import * as S from './schemas.js';
+import { nodeView } from './views.js';
+import { BMC_ROUTES } from './bmc-routes.js';
 
-export type HttpMethod = 'get' | 'put' | 'post' | 'delete';
-
-export interface ApiContext {
-  readonly store: Store;
-  readonly catalog: RoleCatalog;
-  readonly version: string;
-}
-
-export interface RouteInput {
-  readonly params: Record<string, string>;
-  readonly query: unknown;
-  readonly body: unknown;
-}
-
-export interface RouteResult {
-  readonly status: number;
-  readonly body: unknown;
-}
-
-/** One endpoint: what it takes and returns (for validation and the OpenAPI document) and what it does. */
-export interface Route {
-  readonly method: HttpMethod;
-  /** OpenAPI form: `/api/v1/nodes/{name}`. */
-  readonly path: string;
-  readonly summary: string;
-  /** False only for health and the OpenAPI document. */
-  readonly auth: boolean;
-  readonly query?: z.ZodType;
-  readonly body?: z.ZodType;
-  readonly response: z.ZodType;
-  readonly status: number;
-  handle(ctx: ApiContext, input: RouteInput): Promise<RouteResult>;
-}
-
-/** An error the API reports with a status and a `{field?, problem, fix?}` body. */
-export class ApiError extends Error {
-  override name = 'ApiError';
-  constructor(
-    readonly status: number,
-    readonly problem: string,
-    readonly fix?: string,
-    readonly field?: string,
-  ) {
-    super(problem);
-  }
-}
+export { ApiError, type ApiContext, type BmcServices, type HttpMethod, type Route, type RouteInput, type RouteResult } from './route.js';
 
 const withVersion = <T extends object>({ value, version }: Versioned<T>) => ({ ...value, version });
 
@@ -61,7 +19,7 @@ function notFound(what: string, name: string, listPath: string): ApiError {
   return new ApiError(404, `${what} ${name} does not exist`, `list them with GET ${listPath}`);
 }
 
-export const ROUTES: readonly Route[] = [
+const CORE_ROUTES: readonly Route[] = [
   {
     method: 'get',
     path: '/api/v1/health',
@@ -78,7 +36,7 @@ export const ROUTES: readonly Route[] = [
     auth: true,
     response: S.Node.array(),
     status: 200,
-    handle: async (ctx) => ({ status: 200, body: [...(await ctx.store.snapshot()).nodes.values()].map(withVersion) }),
+    handle: async (ctx) => ({ status: 200, body: [...(await ctx.store.snapshot()).nodes.values()].map(nodeView) }),
   },
   {
     method: 'get',
@@ -90,7 +48,7 @@ export const ROUTES: readonly Route[] = [
     handle: async (ctx, { params }) => {
       const node = (await ctx.store.snapshot()).nodes.get(params.name!);
       if (!node) throw notFound('node', params.name!, '/api/v1/nodes');
-      return { status: 200, body: withVersion(node) };
+      return { status: 200, body: nodeView(node) };
     },
   },
   {
@@ -105,7 +63,9 @@ export const ROUTES: readonly Route[] = [
       const name = S.NodeName.parse(params.name);
       const input = body as z.infer<typeof S.NodeInput>;
       const current = (await ctx.store.snapshot()).nodes.get(name);
+      // Spread the stored record first: an enrolled node keeps its BMC, lifecycle and inventory.
       const value = {
+        ...current?.value,
         name,
         reachable: input.reachable ?? current?.value.reachable ?? true,
         paused: input.paused ?? current?.value.paused ?? false,
@@ -114,7 +74,7 @@ export const ROUTES: readonly Route[] = [
       const result = await ctx.store.commit([{ kind: 'node', value, expectedVersion: current?.version }], [
         { type: current ? 'node.updated' : 'node.created', subject: name, data: { reachable: value.reachable, paused: value.paused } },
       ]);
-      return { status: current ? 200 : 201, body: { ...value, version: result.versions.get(`node:${name}`)! } };
+      return { status: current ? 200 : 201, body: nodeView({ value, version: result.versions.get(`node:${name}`)! }) };
     },
   },
   {
@@ -265,3 +225,6 @@ export const ROUTES: readonly Route[] = [
     },
   },
 ];
+
+/** Every endpoint, in mount order: the OpenAPI document and the express app are both built from this list. */
+export const ROUTES: readonly Route[] = [...CORE_ROUTES, ...BMC_ROUTES];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTarget } from '../discovery/index.js';
 
 /**
  * The API's request and response shapes. Requests are validated with these at
@@ -64,7 +65,31 @@ export const ErrorBody = z.object({
   problems: z.array(Problem).optional(),
 });
 
-export const Node = z.object({ name: z.string(), reachable: z.boolean(), paused: z.boolean(), attributes: z.record(z.string(), z.unknown()), version: z.number() });
+const lifecycles = ['enrolled', 'inventoried', 'configured', 'provisioning', 'ready', 'allocated', 'decommissioning', 'wiped'] as const;
+const protocols = ['redfish', 'ipmi'] as const;
+
+export const NodeBmc = z.object({
+  address: z.string(),
+  port: z.number(),
+  protocol: z.enum(protocols),
+  credentialsRef: z.string(),
+  manufacturer: z.string(),
+  model: z.string(),
+  firmwareVersion: z.string(),
+  uuid: z.string().optional(),
+  profile: z.string().optional(),
+});
+
+export const Node = z.object({
+  name: z.string(),
+  reachable: z.boolean(),
+  paused: z.boolean(),
+  attributes: z.record(z.string(), z.unknown()),
+  lifecycle: z.enum(lifecycles).optional(),
+  bmc: NodeBmc.optional(),
+  inventoriedAtMs: z.number().optional(),
+  version: z.number(),
+});
 export const Deployment = z.object({
   name: z.string(),
   committed: z.boolean(),
@@ -97,3 +122,81 @@ export const Role = z.object({
 });
 export const Event = z.object({ seq: z.number(), atMs: z.number(), type: z.string(), subject: z.string(), data: z.record(z.string(), z.unknown()) });
 export const Health = z.object({ status: z.literal('ok'), version: z.string() });
+
+// --- BMC endpoints: enrollment, power, boot, inventory ---------------------
+
+const protocolChoices = ['auto', 'redfish', 'ipmi'] as const;
+
+const bmcAddress = z.string({ error: 'each address must be a string — e.g. "10.0.0.12" or "10.0.0.12:8443"' }).superRefine((value, ctx) => {
+  const parsed = parseTarget(value);
+  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+});
+
+export const EnrollInput = z
+  .object({
+    addresses: z
+      .array(bmcAddress, { error: 'addresses must be a list of BMC addresses — e.g. ["10.0.0.12"]' })
+      .min(1, { error: 'addresses must not be empty — give at least one BMC address' })
+      .max(10_000, { error: 'at most 10000 addresses per request — split the list' }),
+    credentials: z
+      .object(
+        {
+          username: z.string({ error: 'credentials.username must be a string — the BMC user name' }).min(1, { error: 'credentials.username must not be empty — the BMC user name' }),
+          password: z.string({ error: 'credentials.password must be a string — the BMC password' }),
+        },
+        { error: 'credentials must be {username, password} — the BMC login' },
+      )
+      .strict(),
+    protocol: z.enum(protocolChoices, { error: `protocol must be one of ${protocolChoices.join(', ')} — auto tries Redfish, then IPMI` }).default('auto'),
+    concurrency: z.number({ error: 'concurrency must be a number — e.g. 32' }).int().min(1, { error: 'concurrency must be ≥ 1' }).max(256, { error: 'concurrency must be ≤ 256' }).default(32),
+    timeoutMs: z.number({ error: 'timeoutMs must be a number of milliseconds — e.g. 60000' }).int().min(100, { error: 'timeoutMs must be ≥ 100' }).max(600_000, { error: 'timeoutMs must be ≤ 600000' }).optional(),
+    batch: z.string({ error: 'batch must be a string' }).regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'batch may use letters, digits, . _ - (up to 64) — it tags this batch\'s events' }).optional(),
+  })
+  .strict();
+
+export const EnrollResult = z.union([
+  z.object({
+    ok: z.literal(true),
+    address: z.string(),
+    port: z.number(),
+    node: z.string(),
+    protocol: z.enum(protocols),
+    manufacturer: z.string(),
+    model: z.string(),
+    firmwareVersion: z.string(),
+  }),
+  z.object({ ok: z.literal(false), address: z.string(), port: z.number().optional(), reason: z.enum(['auth', 'unreachable', 'unsupported', 'busy', 'internal']), message: z.string() }),
+]);
+
+export const EnrollAnswer = z.object({
+  batch: z.string(),
+  enrolled: z.number(),
+  failed: z.number(),
+  results: z.array(EnrollResult),
+});
+
+export const POWER_ACTIONS = ['on', 'off', 'cycle', 'restart', 'graceful'] as const;
+export const PowerInput = z
+  .object({ action: z.enum(POWER_ACTIONS, { error: `action must be one of ${POWER_ACTIONS.join(', ')} — e.g. {"action": "on"}` }) })
+  .strict();
+export const PowerAnswer = z.object({ name: z.string(), action: z.enum(POWER_ACTIONS), resetType: z.string() });
+
+export const BOOT_DEVICES = ['pxe', 'disk', 'cd', 'bios'] as const;
+export const BootInput = z
+  .object({
+    device: z.enum(BOOT_DEVICES, { error: `device must be one of ${BOOT_DEVICES.join(', ')} — e.g. {"device": "pxe"}` }),
+    persistent: z.boolean({ error: 'persistent must be true or false — false: next boot only' }).default(false),
+    mode: z.enum(['uefi', 'legacy'], { error: 'mode must be uefi or legacy' }).default('uefi'),
+  })
+  .strict();
+export const BootAnswer = z.object({ name: z.string(), device: z.enum(BOOT_DEVICES), persistent: z.boolean(), mode: z.enum(['uefi', 'legacy']) });
+
+export const Inventory = z.object({
+  source: z.enum(protocols),
+  readAtMs: z.number(),
+  hardware: z.record(z.string(), z.unknown()).optional(),
+  fru: z.record(z.string(), z.string()).optional(),
+  sensors: z.array(z.record(z.string(), z.unknown())).optional(),
+});
+
+export const LatestEvent = z.object({ seq: z.number() });

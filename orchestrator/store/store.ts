@@ -1,4 +1,5 @@
 import type { DeploymentStatus, NodeRole, NodeStatus } from '../annealer/index.js';
+import type { BmcProtocol, FruInventory, HardwareInventory, SensorReading } from '../drivers/bmc-driver.js';
 
 /**
  * The orchestrator's state, behind a small transactional interface: a
@@ -13,8 +14,39 @@ export interface Versioned<T> {
   readonly version: number;
 }
 
+/** Where a node is in its life (DESIGN.md "The layers of ready state"); every change is an event. */
+export type NodeLifecycle = 'enrolled' | 'inventoried' | 'configured' | 'provisioning' | 'ready' | 'allocated' | 'decommissioning' | 'wiped';
+
+/** How the orchestrator reaches a node's BMC. The password is never here: only a reference into the credentials vault. */
+export interface NodeBmc {
+  readonly address: string;
+  readonly port: number;
+  readonly protocol: BmcProtocol;
+  readonly credentialsRef: string;
+  readonly manufacturer: string;
+  readonly model: string;
+  readonly firmwareVersion: string;
+  readonly uuid?: string;
+  /** The Redfish vendor profile the driver chose, when it speaks Redfish. */
+  readonly profile?: string;
+}
+
+/** What the BMC told us about the machine: Redfish's component lists, or IPMI's FRU text and sensors. */
+export interface NodeInventory {
+  readonly source: BmcProtocol;
+  /** When it was read, on the orchestrator's clock. */
+  readonly readAtMs: number;
+  readonly hardware?: HardwareInventory;
+  readonly fru?: FruInventory;
+  readonly sensors?: readonly SensorReading[];
+}
+
 export interface NodeRecord extends NodeStatus {
   readonly name: string;
+  /** Absent for nodes created by hand (PUT /nodes/{name}) rather than enrolled. */
+  readonly lifecycle?: NodeLifecycle;
+  readonly bmc?: NodeBmc;
+  readonly inventory?: NodeInventory;
 }
 
 export interface DeploymentRecord extends DeploymentStatus {

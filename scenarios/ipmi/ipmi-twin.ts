@@ -115,15 +115,7 @@ export async function startModelIpmiTwin(options: ModelIpmiTwinOptions): Promise
       }),
     );
     let drivers = 0;
-    const settle = async <T>(work: Promise<T>, timeoutMs = SETTLE_TIMEOUT_MS): Promise<T> => {
-      let done = false;
-      const settled = work.finally(() => {
-        done = true;
-      });
-      settled.catch(() => undefined);
-      await clock.runUntil(() => done, { timeoutMs });
-      return settled;
-    };
+    const settle = <T>(work: Promise<T>, timeoutMs = SETTLE_TIMEOUT_MS): Promise<T> => clock.runUntilSettled(work, { timeoutMs });
     return {
       seed: formatSeed(random.seed),
       clock,

@@ -131,15 +131,7 @@ export async function startModelRedfishTwin(options: ModelRedfishTwinOptions): P
     cleanup.use(bmc.listen(network, `${host}:443`));
     const endpoint = `https://${host}`;
 
-    const settle = async <T>(work: Promise<T>, timeoutMs = SETTLE_TIMEOUT_MS): Promise<T> => {
-      let done = false;
-      const settled = work.finally(() => {
-        done = true;
-      });
-      settled.catch(() => undefined);
-      await clock.runUntil(() => done, { timeoutMs });
-      return settled;
-    };
+    const settle = <T>(work: Promise<T>, timeoutMs = SETTLE_TIMEOUT_MS): Promise<T> => clock.runUntilSettled(work, { timeoutMs });
     let drivers = 0;
     return {
       flavour: options.flavour,

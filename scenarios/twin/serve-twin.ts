@@ -1,28 +1,6 @@
-import { createHash } from 'node:crypto';
-import {
-  DisposableStack,
-  FaultInjector,
-  FaultPlan,
-  SeededRandom,
-  UdpNetwork,
-  type Clock,
-  type FaultSpec,
-} from '../../sim/index.js';
-import {
-  IpmiBmc,
-  modifierFaults,
-  RedfishBmc,
-  REDFISH_FLAVOURS,
-  serveRedfishHttps,
-  SimulatedServer,
-  type Datacenter,
-  type IpmiPrivilege,
-  type RedfishFlavourName,
-  type ResolvedServer,
-  type ServerEvent,
-  type ServerIdentity,
-  type UserPrivilege,
-} from '../../twins/index.js';
+import { DisposableStack, FaultInjector, FaultPlan, SeededRandom, UdpNetwork, type Clock, type FaultSpec } from '../../sim/index.js';
+import { modifierFaults, serveRedfishHttps, type Datacenter, type RedfishEndpoint, type ResolvedServer, type ServerEvent } from '../../twins/index.js';
+import { buildSpecServer } from './spec-server.js';
 
 export interface ServedBmc {
   readonly server: string;
@@ -54,44 +32,6 @@ export interface ServeTwinOptions {
   readonly onServerEvent?: (server: string, event: ServerEvent) => void;
 }
 
-function redfishFlavourOf(spec: ResolvedServer): RedfishFlavourName {
-  const flavour = spec.bmc.flavour;
-  if (!(REDFISH_FLAVOURS as readonly string[]).includes(flavour)) {
-    throw new Error(`Invariant violated: ${spec.name} has a Redfish port but flavour ${flavour} speaks no Redfish`);
-  }
-  return flavour as RedfishFlavourName;
-}
-
-/** The IPMI user levels the twin knows; callback and OEM users get the nearest. */
-function userPrivilege(privilege: IpmiPrivilege): UserPrivilege {
-  return privilege === 'callback' ? 'user' : privilege === 'oem' ? 'administrator' : privilege;
-}
-
-/** A GUID for the BMC itself, stable for a server and seed, distinct from the host's. */
-function bmcGuid(seed: string, server: string): string {
-  const hex = createHash('sha256').update(`${seed}/bmc-guid/${server}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-function identityOf(dc: Datacenter, server: ResolvedServer): ServerIdentity {
-  const id = server.identity;
-  return {
-    manufacturer: id.manufacturer,
-    manufacturerId: id.ipmi.manufacturerId,
-    productName: id.model,
-    productId: id.ipmi.productId,
-    serialNumber: id.systemSerial,
-    boardSerialNumber: id.boardSerial,
-    chassisSerialNumber: id.systemSerial,
-    partNumber: server.template,
-    boardPartNumber: server.template,
-    firmwareVersion: server.bmc.firmwareVersion,
-    systemGuid: id.uuid,
-    bmcGuid: bmcGuid(dc.seed, server.name),
-    ...(id.assetTag === undefined ? {} : { assetTag: id.assetTag }),
-  };
-}
-
 function passwordFrom(server: ResolvedServer): string {
   const source = server.bmc.credentials.passwordSource;
   switch (source.kind) {
@@ -119,50 +59,22 @@ export async function serveTwin(options: ServeTwinOptions): Promise<ServedTwin> 
   const stack = new DisposableStack();
   try {
     const udp = new UdpNetwork();
-    const redfishEndpoints = [];
+    const redfishEndpoints: RedfishEndpoint[] = [];
     const bmcs: ServedBmc[] = [];
     for (const spec of servers) {
-      const server = new SimulatedServer({ name: spec.name, identity: identityOf(dc, spec), clock, random: random.fork(`server:${spec.name}`), faults });
-      stack.use(server);
+      const built = await buildSpecServer({ datacenter: dc, spec, clock, random, faults, datagrams: udp, stack });
       if (options.onServerEvent) {
         const report = options.onServerEvent;
-        stack.use(server.onEvent((event) => report(spec.name, event)));
+        stack.use(built.server.onEvent((event) => report(spec.name, event)));
       }
-      const { credentials } = spec.bmc;
-      const password = credentials.password.reveal();
-      if (spec.bmc.redfishPort !== undefined) {
-        const bmc = new RedfishBmc({
-          server,
-          flavour: redfishFlavourOf(spec),
-          clock,
-          random: random.fork(`redfish:${spec.name}`),
-          faults,
-          name: spec.name,
-          credentials: { user: credentials.user, password },
-          hardware: { cpu: spec.hardware.cpu, memory: spec.hardware.memory, disks: spec.disks, nics: spec.nics },
-        });
-        stack.use(bmc);
-        redfishEndpoints.push({ bmc, host: spec.bmc.address, port: spec.bmc.redfishPort });
-      }
-      const ipmi = await IpmiBmc.start({
-        server,
-        network: udp,
-        host: spec.bmc.address,
-        port: spec.bmc.ipmiPort,
-        name: `bmc:${spec.name}`,
-        users: [{ name: credentials.user, password, privilege: userPrivilege(credentials.privilege) }],
-        clock,
-        random: random.fork(`ipmi:${spec.name}`),
-        faults,
-      });
-      stack.use(ipmi);
+      if (built.redfish && spec.bmc.redfishPort !== undefined) redfishEndpoints.push({ bmc: built.redfish, host: spec.bmc.address, port: spec.bmc.redfishPort });
       bmcs.push({
         server: spec.name,
         flavour: spec.bmc.flavour,
         modifiers: spec.bmc.modifiers,
         redfishUrl: undefined,
         ipmiAddress: `${spec.bmc.address}:${spec.bmc.ipmiPort}`,
-        user: credentials.user,
+        user: spec.bmc.credentials.user,
         passwordFrom: passwordFrom(spec),
       });
     }

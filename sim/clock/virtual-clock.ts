@@ -149,6 +149,22 @@ export class VirtualClock implements Clock {
     throw new SimError('SIMULATION_STALLED', `Failed to reach the awaited condition: the simulation went idle at t=${new Date(this.nowMs).toISOString()} with nothing left to run`);
   }
 
+  /**
+   * Runs until `work` settles and returns its outcome (value or rejection), for
+   * driving code that waits on this clock. Rejects like `runUntil` if the
+   * simulation goes idle or `timeoutMs` of virtual time pass first.
+   */
+  async runUntilSettled<T>(work: Promise<T>, options: RunUntilOptions = {}): Promise<T> {
+    let done = false;
+    const settled = work.finally(() => {
+      done = true;
+    });
+    // The outcome is delivered by the return below; this only keeps an early rejection from being reported as unhandled.
+    settled.catch(() => undefined);
+    await this.runUntil(() => done, options);
+    return settled;
+  }
+
   private schedule(callback: () => void, delayMs: number, intervalMs: number | undefined): TimerHandle {
     if (typeof callback !== 'function') throw new InvalidArgumentError('callback: not a function — pass the function to call');
     const timer: VirtualTimer = {

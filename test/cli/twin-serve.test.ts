@@ -6,34 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { commandOnPath, describeWithHost } from '../support/host-tools.js';
+import { twoServerSpec } from '../support/small-spec.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const run = promisify(execFile);
 
 // Rack index 201 keeps these BMCs (127.1.201.x) clear of other suites' addresses.
-const SPEC = `version: 1
-name: serve-test
-seed: 0x7e57
-fidelity: wire
-templates:
-  small:
-    manufacturer: Example
-    model: Small 1U
-    cpu: { model: Test CPU, sockets: 1, cores: 4, flags: [vmx] }
-    memory: { dimms: 2, dimmGiB: 8 }
-    disks: [{ type: ssd, sizeGB: 240, count: 1 }]
-    nics: [{ name: eno1, speedGbps: 1, networks: [provisioning] }]
-sites:
-  - name: test
-    rows:
-      - name: a
-        racks:
-          - name: t1
-            index: 201
-            servers:
-              - { unit: 1, template: small, flavour: dmtf, credentials: { user: admin, password: twin-pass } }
-              - { unit: 2, template: small, flavour: ipmi-only, credentials: { user: admin, password: twin-pass } }
-`;
+const SPEC = twoServerSpec({ name: 'serve-test', seed: '0x7e57', rack: 't1', rackIndex: 201 });
 
 describeWithHost('drill twin serve, driven by curl and ipmitool', [commandOnPath('curl'), commandOnPath('ipmitool')], () => {
   const dir = mkdtempSync(join(tmpdir(), 'drill-twin-serve-'));

@@ -806,3 +806,22 @@ describe('VirtualClock: invalid arguments', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 });
+
+describe('VirtualClock: runUntilSettled', () => {
+  it('runs the clock until the work settles and hands back its value or its rejection', async () => {
+    const clock = new VirtualClock();
+    const start = clock.now();
+    expect(await clock.runUntilSettled(clock.sleep(1_500).then(() => 'slept'))).toBe('slept');
+    expect(clock.now() - start).toBe(1_500);
+    const failing = clock.sleep(10).then(() => {
+      throw new Error('BMC said no');
+    });
+    await expect(clock.runUntilSettled(failing)).rejects.toThrow('BMC said no');
+  });
+
+  it('reports work that can never settle as a stall, and slow work as a timeout', async () => {
+    const clock = new VirtualClock();
+    await expect(clock.runUntilSettled(new Promise(() => {}))).rejects.toMatchObject({ code: 'SIMULATION_STALLED' });
+    await expect(clock.runUntilSettled(clock.sleep(60_000), { timeoutMs: 1_000 })).rejects.toMatchObject({ code: 'SIMULATION_TIMEOUT' });
+  });
+});

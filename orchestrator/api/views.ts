@@ -1,0 +1,7 @@
+import type { NodeRecord, Versioned } from '../store/index.js';
+
+/** A node as the API shows it: the inventory has its own endpoint (it is large), so lists stay small. */
+export function nodeView({ value, version }: Versioned<NodeRecord>) {
+  const { inventory, ...rest } = value;
+  return { ...rest, version, ...(inventory ? { inventoriedAtMs: inventory.readAtMs } : {}) };
+}

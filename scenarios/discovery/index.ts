@@ -1,0 +1,1 @@
+export { startModelFleet, type ModelFleet, type ModelFleetOptions, type ModelFleetServer } from './model-fleet.js';
