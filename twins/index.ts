@@ -34,6 +34,7 @@ export {
   type SensorReading,
   type SensorStatus,
   type LogEntry,
+  type SensorCrossing,
   type LogEventKind,
 } from './server/index.js';
 export { IpmiBmc, IPMI_PORT as IPMI_BMC_PORT, IpmiResponder, CIPHER_SUITES, COMMANDS as IPMI_COMMANDS, type IpmiBmcOptions, type IpmiResponderOptions, type IpmiUser, type CipherSuite, type UserPrivilege } from './ipmi/index.js';

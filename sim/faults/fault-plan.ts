@@ -29,6 +29,8 @@ export const COMPONENT_FAULT_KINDS = [
   'power-on-ignored',
   'post-hang',
   'process-kill',
+  /** A sensor reads `params.value` (in its units) while the fault lasts: `params: { sensor: cpu1-temp, value: 97 }`. */
+  'sensor-excursion',
 ] as const;
 
 export type NetworkFaultKind = (typeof NETWORK_FAULT_KINDS)[number];

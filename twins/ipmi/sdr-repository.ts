@@ -19,6 +19,10 @@ const ENTITY_IDS: Readonly<Record<SensorEntity, number>> = { inlet: 0x37, cpu: 0
  * reading in Watts is an Other Units-based Sensor (0Bh), its unit in the SDR.
  */
 const SENSOR_TYPES: Readonly<Record<SensorKind, number>> = { temperature: 0x01, voltage: 0x02, power: 0x0b, fan: 0x04 };
+export function sensorTypeOf(spec: SensorSpec): number {
+  return SENSOR_TYPES[spec.kind];
+}
+
 /** IPMI unit type codes (table 43-15). */
 const UNIT_CODES: Readonly<Record<SensorKind, number>> = { temperature: 1, voltage: 4, power: 6, fan: 18 };
 const MIN_RESOLUTION: Readonly<Record<SensorKind, number>> = { temperature: 1, voltage: 0, power: 0, fan: 0 };

@@ -1,5 +1,5 @@
 import type { Clock, Disposable, FaultInjector, Random } from '../../sim/index.js';
-import type { ServerEvent, SimulatedServer } from '../server/index.js';
+import { SENSOR_UNITS, type SensorCrossing, type SensorReading, type ServerEvent, type SimulatedServer } from '../server/index.js';
 import type { AttributeValue, RedfishFlavour } from './flavours/index.js';
 import type { BmcNetwork, RedfishHardware } from './hardware.js';
 import type { MessageBook, RedfishMessage } from './messages.js';
@@ -154,6 +154,8 @@ export class BmcState {
   private onServerEvent(event: ServerEvent): void {
     if (event.type === 'booted') {
       this.applyAtReset();
+    } else if (event.type === 'sensor') {
+      if (this.shared.registries.has('SensorEvent')) this.publish(sensorMessage(this.book, event.reading, event.crossing), `${this.chassisPath}/Sensors/${event.reading.spec.id}`);
     } else if (event.type === 'power') {
       const kind = { On: 'ResourcePoweredOn', Off: 'ResourcePoweredOff', PoweringOn: 'ResourcePoweringOn', PoweringOff: 'ResourcePoweringOff' }[event.to];
       if (this.shared.registries.has('ResourceEvent')) this.publish(this.book.make(`ResourceEvent.${kind}`, [this.flavour.ids.system]), this.systemPath);
@@ -202,6 +204,20 @@ export class BmcState {
     bios.resetPending = false;
     bios.pendingSinceMs = undefined;
   }
+}
+
+/** The SensorEvent registry's words for a threshold crossing (DSP8011 SensorEvent 1.1). */
+function sensorMessage(book: MessageBook, reading: SensorReading, crossing: SensorCrossing): RedfishMessage {
+  const { name, thresholds } = reading.spec;
+  const units = SENSOR_UNITS[reading.spec.kind];
+  const value = Math.round(crossing.value * 100) / 100;
+  if (crossing.to === 'ok') return book.make('SensorEvent.SensorReadingNormalRange', [name, value, units]);
+  const upper = crossing.side === 'upper';
+  const critical = upper ? thresholds.upperCritical : thresholds.lowerCritical;
+  const caution = upper ? thresholds.upperNonCritical : thresholds.lowerNonCritical;
+  if (crossing.to === 'critical') return book.make(`SensorEvent.${upper ? 'ReadingAboveUpperCriticalThreshold' : 'ReadingBelowLowerCriticalThreshold'}`, [name, value, units, critical ?? value]);
+  if (crossing.from === 'critical') return book.make(`SensorEvent.${upper ? 'ReadingBelowUpperCriticalThreshold' : 'ReadingAboveLowerCriticalThreshold'}`, [name, value, units, critical ?? value]);
+  return book.make(`SensorEvent.${upper ? 'ReadingAboveUpperCautionThreshold' : 'ReadingBelowLowerCautionThreshold'}`, [name, value, units, caution ?? value]);
 }
 
 export function completeTask(state: BmcState, task: TaskRecord): void {

@@ -37,7 +37,7 @@ export interface RedfishSharedData {
 }
 
 /** Registries the twin words messages with; Base is required, the others are served when present. */
-const SERVED_PREFIXES = ['Base', 'ResourceEvent', 'TaskEvent'] as const;
+const SERVED_PREFIXES = ['Base', 'ResourceEvent', 'TaskEvent', 'SensorEvent'] as const;
 
 const cache = new Map<string, RedfishSharedData>();
 

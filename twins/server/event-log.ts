@@ -1,6 +1,6 @@
 /**
- * What a server's BMC logs (IPMI SEL, Redfish LogService): power and boot
- * events with clock timestamps, in a bounded log. When the log is full the
+ * What a server's BMC logs (IPMI SEL, Redfish LogService): power, boot and
+ * sensor-threshold events with clock timestamps, in a bounded log. When the log is full the
  * oldest entry goes and `overflowed` is set, as many BMCs do.
  */
 export type LogEventKind =
@@ -9,13 +9,28 @@ export type LogEventKind =
   | 'soft-off'
   | 'power-cycle'
   | 'hard-reset'
-  | 'log-cleared';
+  | 'log-cleared'
+  /** A sensor's reading moved across a threshold (either way). */
+  | 'sensor-threshold';
+
+/** What a `sensor-threshold` entry records. */
+export interface SensorCrossing {
+  readonly sensor: string;
+  readonly from: 'ok' | 'non-critical' | 'critical';
+  readonly to: 'ok' | 'non-critical' | 'critical';
+  /** The reading that crossed, in the sensor's units. */
+  readonly value: number;
+  /** Which thresholds: the upper ones (too hot, too high) or the lower (a fan stalling). */
+  readonly side: 'upper' | 'lower';
+}
 
 export interface LogEntry {
   /** 1…0xfffe, increasing, never reused until it wraps. */
   readonly id: number;
   readonly atMs: number;
   readonly kind: LogEventKind;
+  /** Set on `sensor-threshold` entries. */
+  readonly crossing?: SensorCrossing;
 }
 
 const LAST_ID = 0xfffe;
@@ -29,8 +44,8 @@ export class EventLog {
 
   constructor(readonly capacity: number) {}
 
-  append(kind: LogEventKind, atMs: number): LogEntry {
-    const entry: LogEntry = { id: this.nextId, atMs, kind };
+  append(kind: LogEventKind, atMs: number, crossing?: SensorCrossing): LogEntry {
+    const entry: LogEntry = { id: this.nextId, atMs, kind, ...(crossing ? { crossing } : {}) };
     this.nextId = this.nextId === LAST_ID ? 1 : this.nextId + 1;
     this.entries.push(entry);
     if (this.entries.length > this.capacity) {

@@ -2,4 +2,4 @@ export { SimulatedServer, type SimulatedServerOptions, type PowerState, type Pow
 export { checkServerIdentity, guidBytes, type ServerIdentity } from './identity.js';
 export { POWER_TIMING_PROFILES, checkPowerTimings, type PowerTimings, type PowerTimingProfile, type DurationRange } from './power-timings.js';
 export { DEFAULT_SENSORS, SENSOR_UNITS, SENSOR_STEP_MS, sensorStatus, type SensorSpec, type SensorKind, type SensorEntity, type SensorThresholds, type SensorReading, type SensorStatus } from './sensors.js';
-export type { LogEntry, LogEventKind } from './event-log.js';
+export type { LogEntry, LogEventKind, SensorCrossing } from './event-log.js';

@@ -97,6 +97,8 @@ export function sensorStatus(value: number, t: SensorThresholds): Exclude<Sensor
 export class SensorModel {
   private value: number;
   private stepIndex: number;
+  /** A reading forced by a `sensor-excursion` fault, in the sensor's units. */
+  excursion: number | undefined;
 
   constructor(
     readonly spec: SensorSpec,
@@ -126,7 +128,8 @@ export class SensorModel {
 
   read(powered: boolean): SensorReading {
     if (!powered && !this.spec.readableWhenOff) return { spec: this.spec, value: undefined, status: 'unavailable' };
-    return { spec: this.spec, value: this.value, status: sensorStatus(this.value, this.spec.thresholds) };
+    const value = this.excursion ?? this.value;
+    return { spec: this.spec, value, status: sensorStatus(value, this.spec.thresholds) };
   }
 
   private clamp(value: number): number {

@@ -1,6 +1,6 @@
 import type { Clock, Disposable, FaultInjector, Random, TimerHandle } from '../../sim/index.js';
 import { InvalidTwinConfigError, TwinStateError } from '../errors.js';
-import { EventLog, type LogEntry, type LogEventKind } from './event-log.js';
+import { EventLog, type LogEntry, type LogEventKind, type SensorCrossing } from './event-log.js';
 import { checkServerIdentity, type ServerIdentity } from './identity.js';
 import { checkPowerTimings, POWER_TIMING_PROFILES, type DurationRange, type PowerTimings } from './power-timings.js';
 import { checkSensorSpecs, DEFAULT_SENSORS, SensorModel, type SensorReading, type SensorSpec } from './sensors.js';
@@ -46,12 +46,18 @@ export type ServerEvent =
   | { readonly type: 'boot-override'; readonly atMs: number; readonly override: BootOverride }
   | { readonly type: 'booted'; readonly atMs: number; readonly boot: BootRecord }
   | { readonly type: 'identify'; readonly atMs: number; readonly identify: IdentifyState }
-  | { readonly type: 'log'; readonly atMs: number; readonly entry: LogEntry };
+  | { readonly type: 'log'; readonly atMs: number; readonly entry: LogEntry }
+  /** A sensor crossed a threshold (or came back): what alert events are made of. */
+  | { readonly type: 'sensor'; readonly atMs: number; readonly reading: SensorReading; readonly crossing: SensorCrossing };
 
 export type ServerListener = (event: ServerEvent) => void;
 
 export interface SimulatedServerOptions {
-  /** The server's name, also its fault target (`node:r1-s3`): `power-on-ignored` and `post-hang` strike it. */
+  /**
+   * The server's name. Its fault target is the name when that already reads
+   * KIND:NAME (`node:r1-s3`), else `node:<name>`: `power-on-ignored`,
+   * `post-hang` and `sensor-excursion` strike it.
+   */
   name: string;
   identity: ServerIdentity;
   clock: Clock;
@@ -97,6 +103,11 @@ export class SimulatedServer implements Disposable {
   private powerTimer: TimerHandle | undefined;
   private identifyTimer: TimerHandle | undefined;
   private disposed = false;
+  /** Where fault plans aim at this server. */
+  readonly faultTarget: string;
+  /** Each sensor's status as last reported, so only crossings are logged. */
+  private readonly sensorStatus = new Map<string, { status: SensorCrossing['to']; side: SensorCrossing['side'] }>();
+  private readonly faultSubscription: Disposable | undefined;
 
   constructor(options: SimulatedServerOptions) {
     if (typeof options.name !== 'string' || options.name === '') throw new InvalidTwinConfigError('name: is empty — give the server a name, e.g. node:r1-s3');
@@ -116,6 +127,10 @@ export class SimulatedServer implements Disposable {
     this.sensorModels = checkSensorSpecs(options.sensors ?? DEFAULT_SENSORS).map(
       (spec) => new SensorModel(spec, options.random.fork(`sensor:${spec.id}`), now, this.isPowered()),
     );
+    this.faultTarget = /^[a-z][a-z0-9-]*:/.test(this.name) ? this.name : `node:${this.name}`;
+    this.faultSubscription = this.faults?.onScheduled(this.faultTarget, (fault, phase) => {
+      if (fault.kind === 'sensor-excursion') this.sensorExcursion(fault.id, fault.params, phase);
+    });
   }
 
   get power(): PowerState {
@@ -149,7 +164,7 @@ export class SimulatedServer implements Disposable {
     switch (action) {
       case 'on':
         if (this.powerState !== 'Off') return 'no-op';
-        if (this.faults?.strike(this.name, ['power-on-ignored'])) return 'done';
+        if (this.faults?.strike(this.faultTarget, ['power-on-ignored'])) return 'done';
         this.cancelPowerTimer(); // a pending cycle's power-on is this one
         this.log.append('power-on', this.clock.now());
         this.emitLog();
@@ -252,6 +267,7 @@ export class SimulatedServer implements Disposable {
     this.cancelPowerTimer();
     this.clock.clearTimeout(this.identifyTimer);
     this.identifyTimer = undefined;
+    void this.faultSubscription?.dispose();
     this.listeners.clear();
   }
 
@@ -261,7 +277,7 @@ export class SimulatedServer implements Disposable {
     this.lastBootRecord = boot;
     this.emit({ type: 'booted', atMs: boot.atMs, boot });
     if (this.override.persistence === 'Once' && this.override.device !== 'None') this.setBootOverride({ ...NO_OVERRIDE, mode: this.override.mode });
-    if (this.faults?.strike(this.name, ['post-hang'])) return; // stays in POST until reset or power off
+    if (this.faults?.strike(this.faultTarget, ['post-hang'])) return; // stays in POST until reset or power off
     this.schedulePower(this.draw(this.timings.postMs), () => this.setPower('On'));
   }
 
@@ -306,6 +322,37 @@ export class SimulatedServer implements Disposable {
     const now = this.clock.now();
     const powered = this.isPowered();
     for (const model of this.sensorModels) model.advance(now, powered);
+  }
+
+  /**
+   * A `sensor-excursion` fault forces one sensor's reading for its window. The
+   * crossing it causes (and the return at its end) is logged and announced, as
+   * a BMC's threshold events are.
+   */
+  private sensorExcursion(faultId: string, params: Readonly<Record<string, string | number | boolean>> | undefined, phase: 'start' | 'end'): void {
+    const sensor = params?.sensor;
+    const value = params?.value;
+    const model = this.sensorModels.find((m) => m.spec.id === sensor);
+    if (!model || typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new InvalidTwinConfigError(
+        `faults.${faultId}.params: ${JSON.stringify(params ?? {})} does not name a sensor of ${this.name} and a reading — write params: { sensor: ${this.sensorModels[0]?.spec.id ?? 'cpu1-temp'}, value: 97 }`,
+      );
+    }
+    this.settleSensors();
+    model.excursion = phase === 'start' ? value : undefined;
+    const reading = model.read(this.isPowered());
+    if (reading.status === 'unavailable' || reading.value === undefined) return;
+    const from = this.sensorStatus.get(model.spec.id)?.status ?? 'ok';
+    if (reading.status === from) return;
+    const t = model.spec.thresholds;
+    const upper = t.upperNonCritical ?? t.upperCritical;
+    // Back to normal keeps the side it left from; otherwise the side the reading is on.
+    const side = reading.status === 'ok' ? (this.sensorStatus.get(model.spec.id)?.side ?? 'upper') : upper !== undefined && reading.value >= upper ? 'upper' : 'lower';
+    this.sensorStatus.set(model.spec.id, { status: reading.status, side });
+    const crossing: SensorCrossing = { sensor: model.spec.id, from, to: reading.status, value: reading.value, side };
+    this.log.append('sensor-threshold', this.clock.now(), crossing);
+    this.emitLog();
+    this.emit({ type: 'sensor', atMs: this.clock.now(), reading, crossing });
   }
 
   private appendLog(kind: LogEventKind): void {

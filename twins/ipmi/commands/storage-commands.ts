@@ -55,7 +55,7 @@ function reserveSel(ctx: CommandContext): Reply {
 }
 
 function getSelEntry(ctx: CommandContext, data: Uint8Array): Reply {
-  return readRecord(ctx.server.eventLog.map((entry) => ({ id: entry.id, bytes: encodeSelRecord(entry) })), data, ctx.memory.selReservation);
+  return readRecord(ctx.server.eventLog.map((entry) => ({ id: entry.id, bytes: encodeSelRecord(entry, ctx.sdr) })), data, ctx.memory.selReservation);
 }
 
 function clearSel(ctx: CommandContext, data: Uint8Array): Reply {
