@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ApiError, type Route } from './route.js';
 import { bindRole, type NodeRole as NodeRoleModel } from '../annealer/index.js';
-import type { StoreWrite, Versioned } from '../store/index.js';
+import type { DeploymentRecord, StoreSnapshot, StoreWrite, Versioned } from '../store/index.js';
 import * as S from './schemas.js';
 import { nodeView } from './views.js';
 import { BMC_ROUTES } from './bmc-routes.js';
@@ -29,28 +29,7 @@ const CORE_ROUTES: readonly Route[] = [
     status: 200,
     handle: async (ctx) => ({ status: 200, body: { status: 'ok', version: ctx.version } }),
   },
-  {
-    method: 'get',
-    path: '/api/v1/nodes',
-    summary: 'List nodes',
-    auth: true,
-    response: S.Node.array(),
-    status: 200,
-    handle: async (ctx) => ({ status: 200, body: [...(await ctx.store.snapshot()).nodes.values()].map(nodeView) }),
-  },
-  {
-    method: 'get',
-    path: '/api/v1/nodes/{name}',
-    summary: 'Show one node',
-    auth: true,
-    response: S.Node,
-    status: 200,
-    handle: async (ctx, { params }) => {
-      const node = (await ctx.store.snapshot()).nodes.get(params.name!);
-      if (!node) throw notFound('node', params.name!, '/api/v1/nodes');
-      return { status: 200, body: nodeView(node) };
-    },
-  },
+  ...collectionRoutes({ what: 'node', path: '/api/v1/nodes', item: S.Node, records: (snapshot) => snapshot.nodes, view: nodeView }),
   {
     method: 'put',
     path: '/api/v1/nodes/{name}',
@@ -77,28 +56,7 @@ const CORE_ROUTES: readonly Route[] = [
       return { status: current ? 200 : 201, body: nodeView({ value, version: result.versions.get(`node:${name}`)! }) };
     },
   },
-  {
-    method: 'get',
-    path: '/api/v1/deployments',
-    summary: 'List deployments',
-    auth: true,
-    response: S.Deployment.array(),
-    status: 200,
-    handle: async (ctx) => ({ status: 200, body: [...(await ctx.store.snapshot()).deployments.values()].map(withVersion) }),
-  },
-  {
-    method: 'get',
-    path: '/api/v1/deployments/{name}',
-    summary: 'Show one deployment',
-    auth: true,
-    response: S.Deployment,
-    status: 200,
-    handle: async (ctx, { params }) => {
-      const deployment = (await ctx.store.snapshot()).deployments.get(params.name!);
-      if (!deployment) throw notFound('deployment', params.name!, '/api/v1/deployments');
-      return { status: 200, body: withVersion(deployment) };
-    },
-  },
+  ...collectionRoutes<DeploymentRecord>({ what: 'deployment', path: '/api/v1/deployments', item: S.Deployment, records: (snapshot) => snapshot.deployments, view: withVersion }),
   {
     method: 'put',
     path: '/api/v1/deployments/{name}',
@@ -227,4 +185,39 @@ const CORE_ROUTES: readonly Route[] = [
 ];
 
 /** Every endpoint, in mount order: the OpenAPI document and the express app are both built from this list. */
+/** `GET /things` and `GET /things/{name}` for one kind of stored record. */
+function collectionRoutes<T>(options: {
+  what: string;
+  path: string;
+  item: z.ZodType;
+  records: (snapshot: StoreSnapshot) => ReadonlyMap<string, Versioned<T>>;
+  view: (record: Versioned<T>) => unknown;
+}): Route[] {
+  const { what, path, item, records, view } = options;
+  return [
+    {
+      method: 'get',
+      path,
+      summary: `List ${what}s`,
+      auth: true,
+      response: item.array(),
+      status: 200,
+      handle: async (ctx) => ({ status: 200, body: [...records(await ctx.store.snapshot()).values()].map(view) }),
+    },
+    {
+      method: 'get',
+      path: `${path}/{name}`,
+      summary: `Show one ${what}`,
+      auth: true,
+      response: item,
+      status: 200,
+      handle: async (ctx, { params }) => {
+        const record = records(await ctx.store.snapshot()).get(params.name!);
+        if (!record) throw notFound(what, params.name!, path);
+        return { status: 200, body: view(record) };
+      },
+    },
+  ];
+}
+
 export const ROUTES: readonly Route[] = [...CORE_ROUTES, ...BMC_ROUTES];
