@@ -13,6 +13,7 @@ import { nodesBoot, nodesPower } from './commands/nodes-control.js';
 import { nodesEnroll } from './commands/nodes-enroll.js';
 import { nodesList, nodesShow } from './commands/nodes-show.js';
 import { serve } from './commands/serve.js';
+import { DEFAULT_SPEC, up } from './commands/up.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -81,11 +82,7 @@ function program(): Command {
     .option('--limit <n>', 'serve only the first N servers')
     .option('--state-dir <dir>', 'where to write the twin CA certificate', '.drill')
     .action(async (file: string, options: { limit?: string; stateDir: string }) => {
-      const stop = new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
-      });
-      process.exitCode = await twinServe(file, options, out, stop);
+      process.exitCode = await twinServe(file, options, out, interrupted());
     });
   twin
     .command('schema')
@@ -103,6 +100,16 @@ function program(): Command {
     .option('--bmc-insecure', "accept any BMC certificate (factory self-signed ones); say so explicitly")
     .action(async (options: { listen: string; stateDir: string; bmcCa?: string; bmcInsecure?: boolean }) => {
       process.exitCode = await serve(options, packageJson.version, out, interrupted());
+    });
+
+  drill
+    .command('up')
+    .description('the twin and the orchestrator together: serve a spec\'s BMCs, start the orchestrator, enroll every BMC, follow power changes')
+    .option('--spec <file>', 'datacenter spec (YAML)', DEFAULT_SPEC)
+    .option('--listen <host:port>', 'where the orchestrator API listens (port 0: a free one)', '127.0.0.1:8443')
+    .option('--state-dir <dir>', 'the orchestrator state and the twin CA certificate', '.drill')
+    .action(async (options: { spec: string; listen: string; stateDir: string }) => {
+      process.exitCode = await up(options, packageJson.version, out, interrupted());
     });
 
   const nodes = drill.command('nodes').description("the orchestrator's nodes: enroll BMCs, list, show, power, boot");

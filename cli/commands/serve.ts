@@ -36,13 +36,21 @@ function bmcTrust(options: ServeOptions): { caCertificates?: string[]; insecureS
   return { caCertificates: [readFileSync(options.bmcCa, 'utf8')] };
 }
 
+export interface RunningOrchestrator {
+  readonly url: string;
+  readonly enroller: Enroller;
+  /** Undo everything, in reverse order. */
+  stop(): Promise<void>;
+}
+
 /**
- * `drill serve`: the orchestrator. Production wiring lives here: the system
- * clock, crypto randomness, real sockets, the SQLite store, the CA and its
- * HTTPS certificate, API tokens, the credentials vault, the BMC drivers, the
- * event stream and the annealer (an empty role catalog for now).
+ * The orchestrator's production wiring, in one place: the system clock, crypto
+ * randomness, real sockets, the SQLite store, the CA and its HTTPS certificate,
+ * API tokens, the credentials vault, the BMC drivers, the event stream and the
+ * annealer (an empty role catalog for now). Prints where it listens and, at
+ * first start only, the admin token.
  */
-export async function serve(options: ServeOptions, version: string, out: (line: string) => void, stop: Promise<void>): Promise<number> {
+export async function startOrchestrator(options: ServeOptions, version: string, out: (line: string) => void): Promise<RunningOrchestrator> {
   const { host, port } = parseListen(options.listen);
   const trust = bmcTrust(options);
   mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
@@ -71,6 +79,7 @@ export async function serve(options: ServeOptions, version: string, out: (line: 
     limits: { maxRunning: 64, maxRunningPerNode: 1, leaseMs: 10 * 60_000 },
     tickEveryMs: 5_000,
   });
+  const enroller = new Enroller({ store, vault, drivers, clock });
   const server = await startApiServer({
     host,
     port,
@@ -80,7 +89,7 @@ export async function serve(options: ServeOptions, version: string, out: (line: 
     version,
     tls: ca.issueServerCertificate([...new Set([host, '127.0.0.1', 'localhost'])]),
     onInternalError: (error) => process.stderr.write(`drill serve: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`),
-    bmc: { enroller: new Enroller({ store, vault, drivers, clock }), control: new NodeControl({ vault, drivers, clock }), random: random.fork('batches') },
+    bmc: { enroller, control: new NodeControl({ vault, drivers, clock }), random: random.fork('batches') },
   }).catch((error: NodeJS.ErrnoException) => {
     throw new CliError(`Failed to listen on ${options.listen}: ${error.code ?? error.message}${error.code === 'EADDRINUSE' ? ' — another process uses that port; pick another with --listen' : ''}`, 1);
   });
@@ -88,7 +97,7 @@ export async function serve(options: ServeOptions, version: string, out: (line: 
   annealer.start();
   writeFileSync(join(options.stateDir, SERVER_FILE), `${JSON.stringify({ url: server.url }, null, 2)}\n`);
 
-  out(`drill serve — listening on ${server.url}`);
+  out(`orchestrator listening on ${server.url}`);
   out(`state in ${options.stateDir} (SQLite store, CA certificate ${join(options.stateDir, CA_FILE)}, credentials vault)`);
   if (tokens.count === 0) {
     out(`admin API token (shown this once; export it as DRILL_TOKEN): ${tokens.issue('admin')}`);
@@ -96,12 +105,25 @@ export async function serve(options: ServeOptions, version: string, out: (line: 
     out(`API tokens: ${tokens.count} in ${join(options.stateDir, TOKENS_FILE)} (the admin token was shown at first start)`);
   }
   out(`event stream: ${server.url.replace(/^http/, 'ws')}/api/v1/events/stream`);
+  return {
+    url: server.url,
+    enroller,
+    stop: async () => {
+      unsubscribe();
+      await annealer.stop();
+      await server.close();
+      await store.close();
+    },
+  };
+}
+
+/** `drill serve`: the orchestrator until interrupted. */
+export async function serve(options: ServeOptions, version: string, out: (line: string) => void, stop: Promise<void>): Promise<number> {
+  out('drill serve');
+  const orchestrator = await startOrchestrator(options, version, out);
   out('serving until interrupted (Ctrl-C)…');
   await stop;
-  unsubscribe();
-  await annealer.stop();
-  await server.close();
-  await store.close();
+  await orchestrator.stop();
   out('orchestrator stopped');
   return 0;
 }

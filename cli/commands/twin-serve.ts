@@ -10,7 +10,7 @@ export interface TwinServeOptions {
   stateDir: string;
 }
 
-function describeEvent(event: ServerEvent): string | undefined {
+export function describeEvent(event: ServerEvent): string | undefined {
   switch (event.type) {
     case 'power':
       return `power ${event.from} → ${event.to}`;
@@ -20,12 +20,14 @@ function describeEvent(event: ServerEvent): string | undefined {
       return `booted from ${event.boot.device === 'None' ? 'the boot order' : event.boot.device} (${event.boot.mode})`;
     case 'identify':
       return `identify ${event.identify.on ? 'on' : 'off'}`;
+    case 'sensor':
+      return `${event.reading.spec.name} ${event.crossing.from} → ${event.crossing.to} (${Math.round(event.crossing.value * 10) / 10})`;
     case 'log':
       return undefined;
   }
 }
 
-function bindProblem(error: NodeJS.ErrnoException): string | undefined {
+export function bindProblem(error: NodeJS.ErrnoException): string | undefined {
   if (error.code === 'EACCES') {
     return 'binding BMC ports below 1024 needs root or CAP_NET_BIND_SERVICE — run as root, or set bmcAddressing: shared-host in the spec for high ports';
   }

@@ -1,0 +1,112 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BmcCredentials, type EnrollResult } from '../../orchestrator/index.js';
+import { serveTwin } from '../../scenarios/index.js';
+import { SystemClock } from '../../sim/index.js';
+import { parse as parseYaml } from 'yaml';
+import { InvalidSpecError, loadDatacenterSpec, resolveDatacenter, type Datacenter, type ServerEvent } from '../../twins/index.js';
+import { CA_FILE } from '../client/connection.js';
+import { CliError } from '../errors.js';
+import { startOrchestrator } from './serve.js';
+import { bindProblem, describeEvent } from './twin-serve.js';
+
+/** The lab that ships with drill: 12 servers of seven BMC flavours. */
+export const DEFAULT_SPEC = fileURLToPath(new URL('../../../scenarios/datacenters/lab.yaml', import.meta.url));
+
+export interface UpOptions {
+  spec: string;
+  listen: string;
+  stateDir: string;
+}
+
+/**
+ * Real BMCs answer on ports 443 and 623, which only root may bind. For anyone
+ * else the same spec is served with `bmcAddressing: shared-host` (one loopback
+ * address, high ports), so `npm start` works without privileges.
+ */
+async function loadForThisUser(path: string): Promise<{ datacenter: Datacenter; note?: string }> {
+  const datacenter = await loadDatacenterSpec(path, { env: process.env });
+  const privileged = datacenter.servers.some((s) => (s.bmc.redfishPort ?? 1024) < 1024 || s.bmc.ipmiPort < 1024);
+  if (!privileged || process.getuid?.() === 0) return { datacenter };
+  const spec = parseYaml(await readFile(path, 'utf8')) as Record<string, unknown>;
+  return {
+    datacenter: resolveDatacenter({ ...spec, bmcAddressing: 'shared-host' }, { source: path, env: process.env }),
+    note: 'not running as root, so the BMCs share 127.0.0.1 on high ports (bmcAddressing: shared-host) instead of 443/623 each',
+  };
+}
+
+function describeResult(result: EnrollResult): string {
+  if (!result.ok) return `  ${result.address.padEnd(14)} failed (${result.reason}): ${result.message}`;
+  return `  ${result.node.padEnd(16)} ${result.protocol.padEnd(7)} ${result.manufacturer} ${result.model}, firmware ${result.firmwareVersion}`;
+}
+
+/**
+ * `drill up`: the twin and the orchestrator together, on one machine — the
+ * spec's BMCs on loopback sockets, the orchestrator trusting the twin's CA, and
+ * every BMC enrolled with the credentials the spec gives it. Then it follows
+ * power changes until interrupted.
+ */
+export async function up(options: UpOptions, version: string, out: (line: string) => void, stop: Promise<void>): Promise<number> {
+  let datacenter;
+  let note: string | undefined;
+  try {
+    ({ datacenter, note } = await loadForThisUser(options.spec));
+  } catch (error) {
+    if (error instanceof InvalidSpecError) throw new CliError(`${options.spec}: ${error.problems.length} problem(s)\n  ${error.problems.join('\n  ')}`, 2);
+    throw error;
+  }
+  let enrolled = false;
+  const twin = await serveTwin({
+    datacenter,
+    clock: new SystemClock(),
+    onServerEvent: (server: string, event: ServerEvent) => {
+      const text = enrolled ? describeEvent(event) : undefined;
+      if (text) out(`${new Date(event.atMs).toISOString().slice(11, 19)}  ${server}  ${text}`);
+    },
+  }).catch((error: NodeJS.ErrnoException) => {
+    const problem = bindProblem(error);
+    throw problem ? new CliError(`Failed to serve the twin: ${problem}`, 1) : error;
+  });
+  try {
+    out(`drill up — ${datacenter.name}: ${twin.bmcs.length} simulated BMCs on loopback (Redfish over HTTPS, IPMI over UDP)`);
+    if (note) out(note);
+    mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
+    const caPath = join(options.stateDir, 'twin-ca.crt');
+    writeFileSync(caPath, twin.caPem);
+    const orchestrator = await startOrchestrator({ listen: options.listen, stateDir: options.stateDir, bmcCa: caPath }, version, out);
+    try {
+      out('');
+      out(`enrolling ${twin.bmcs.length} BMCs (Redfish first, IPMI for gear without it; 'slow' ones take their time)…`);
+      const results = await Promise.all(
+        datacenter.servers.slice(0, twin.bmcs.length).map(async (spec) => {
+          const redfish = spec.bmc.redfishPort !== undefined;
+          const result = await orchestrator.enroller.enroll(
+            { address: spec.bmc.address, port: redfish ? spec.bmc.redfishPort! : spec.bmc.ipmiPort, name: spec.name },
+            { credentials: new BmcCredentials(spec.bmc.credentials.user, spec.bmc.credentials.password.reveal()), protocol: redfish ? 'auto' : 'ipmi' },
+          );
+          out(describeResult(result));
+          return result;
+        }),
+      );
+      const failed = results.filter((r) => !r.ok).length;
+      out(`${results.length - failed} nodes enrolled and inventoried${failed > 0 ? `, ${failed} failed` : ''}`);
+      out('');
+      out('try (with the token above in DRILL_TOKEN):');
+      out(`  npx drill nodes list --state-dir ${options.stateDir}`);
+      out(`  npx drill nodes power ${datacenter.servers[0]?.name ?? 'NODE'} on --state-dir ${options.stateDir}`);
+      out(`  curl --cacert ${join(options.stateDir, CA_FILE)} -H "Authorization: Bearer $DRILL_TOKEN" ${orchestrator.url}/api/v1/nodes`);
+      out('');
+      out('power changes follow; running until interrupted (Ctrl-C)…');
+      enrolled = true;
+      await stop;
+      return failed > 0 ? 1 : 0;
+    } finally {
+      await orchestrator.stop();
+    }
+  } finally {
+    await twin.dispose();
+    out('twin and orchestrator stopped');
+  }
+}
