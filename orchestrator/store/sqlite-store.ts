@@ -22,6 +22,13 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE node_roles (id TEXT PRIMARY KEY, deployment TEXT NOT NULL, node TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL);
    CREATE INDEX node_roles_by_node ON node_roles (node);
    CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, type TEXT NOT NULL, subject TEXT NOT NULL, data TEXT NOT NULL);`,
+  // Node-roles are read whole into memory and written by key: a clustered table
+  // (WITHOUT ROWID) makes each compare-and-set one B-tree, and the by-node index
+  // had no reader left.
+  `CREATE TABLE node_roles_clustered (id TEXT PRIMARY KEY, deployment TEXT NOT NULL, node TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL) WITHOUT ROWID;
+   INSERT INTO node_roles_clustered (id, deployment, node, version, data) SELECT id, deployment, node, version, data FROM node_roles;
+   DROP TABLE node_roles;
+   ALTER TABLE node_roles_clustered RENAME TO node_roles;`,
 ];
 
 const TABLE: Record<StoreWrite['kind'], { table: string; key: string }> = {

@@ -67,6 +67,29 @@ describe('SQLite store', () => {
     await store.close();
   });
 
+  it('migrates a file from the first schema without losing records', async () => {
+    const path = tempFile();
+    const db = new Database(path);
+    db.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY);
+      INSERT INTO schema_migrations (version) VALUES (1);
+      CREATE TABLE nodes (name TEXT PRIMARY KEY, version INTEGER NOT NULL, data TEXT NOT NULL);
+      CREATE TABLE deployments (name TEXT PRIMARY KEY, version INTEGER NOT NULL, data TEXT NOT NULL);
+      CREATE TABLE node_roles (id TEXT PRIMARY KEY, deployment TEXT NOT NULL, node TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL);
+      CREATE INDEX node_roles_by_node ON node_roles (node);
+      CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, type TEXT NOT NULL, subject TEXT NOT NULL, data TEXT NOT NULL);`);
+    const nodeRole = { id: 'lab/os@n1', deployment: 'lab', role: 'os', node: 'n1', parents: [], softParents: [], state: { kind: 'active' }, attempts: 0, runCount: 1, attributes: {} };
+    db.prepare('INSERT INTO node_roles VALUES (?, ?, ?, ?, ?)').run(nodeRole.id, 'lab', 'n1', 3, JSON.stringify(nodeRole));
+    db.close();
+    const store = new SqliteStore({ path, clock: new VirtualClock() });
+    expect((await store.snapshot()).nodeRoles.get('lab/os@n1')).toEqual({ value: nodeRole, version: 3 });
+    await store.close();
+    const after = new Database(path);
+    const sql = (after.prepare("SELECT sql FROM sqlite_master WHERE name = 'node_roles'").get() as { sql: string }).sql;
+    expect(sql).toMatch(/WITHOUT ROWID/);
+    expect(after.prepare('SELECT MAX(version) AS v FROM schema_migrations').get()).toEqual({ v: 2 });
+    after.close();
+  });
+
   it('refuses a file written by a newer drill instead of corrupting it', async () => {
     const path = tempFile();
     await new SqliteStore({ path, clock: new VirtualClock() }).close();
