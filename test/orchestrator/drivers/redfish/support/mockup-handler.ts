@@ -6,8 +6,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const MOCKUPS_DIR = '/work/shared/redfish/mockups';
+/** The DMTF mockups in the shared folder that sits beside the repository. */
+export const MOCKUPS_DIR = fileURLToPath(new URL('../../../../../../shared/redfish/mockups/', import.meta.url));
 
 export type Handler = (request: Request) => Promise<Response>;
 
