@@ -25,9 +25,10 @@ import {
   type SeedInput,
   type TraceSink,
 } from '../../sim/index.js';
-import { IpmiBmc, SimulatedServer, type IpmiBmcOptions, type IpmiUser, type PowerTimings, type ServerEvent, type ServerIdentity } from '../../twins/index.js';
+import { IpmiBmc, SimulatedServer, type IpmiBmcOptions, type IpmiUser, type PowerTimings, type ServerIdentity } from '../../twins/index.js';
 import { IpmiDriver, type IpmiDriverConfig } from '../../orchestrator/index.js';
 import { identityFor } from './identities.js';
+import { traceServerEvents } from '../twin/trace-server.js';
 
 /** The one user every rig configures unless told otherwise. */
 export const IPMI_ADMIN: IpmiUser = { name: 'admin', password: 'drill-ipmi', privilege: 'administrator' };
@@ -99,7 +100,7 @@ export async function startModelIpmiTwin(options: ModelIpmiTwinOptions): Promise
       ...(options.initialPower ? { initialPower: options.initialPower } : {}),
     });
     cleanup.use(server);
-    cleanup.use(server.onEvent((event) => trace.record('server', `server.${event.type}`, { server: serverName, ...eventData(event) })));
+    cleanup.use(traceServerEvents(server, trace, serverName));
     const bmc = cleanup.use(
       await IpmiBmc.start({
         ...bmcTuning(options),
@@ -235,7 +236,3 @@ function bmcTuning(options: BmcTuning): BmcTuning {
 }
 
 /** A server event as plain trace data (no `type`, no `atMs`: the trace line has both). */
-function eventData(event: ServerEvent): Record<string, unknown> {
-  const { type: _type, atMs: _atMs, ...rest } = event;
-  return rest;
-}

@@ -43,11 +43,11 @@ import {
   type RedfishCredentials,
   type RedfishFlavourName,
   type RedfishHardware,
-  type ServerEvent,
   type ServerIdentity,
 } from '../../twins/index.js';
 import { FetchTransport, RedfishDriver, type RedfishDriverConfig } from '../../orchestrator/index.js';
 import { redfishIdentityFor } from './identities.js';
+import { traceServerEvents } from '../twin/trace-server.js';
 
 /** The administrator account every rig configures unless told otherwise. */
 export const REDFISH_ADMIN: RedfishCredentials = { user: 'admin', password: 'drill-redfish' };
@@ -125,7 +125,7 @@ export async function startModelRedfishTwin(options: ModelRedfishTwinOptions): P
   try {
     const network = cleanup.use(InProcessHttpNetwork.attach({ clock, random: random.fork('net'), faults, trace }));
     const server = cleanup.use(newServer(options, serverName, clock, random, faults));
-    cleanup.use(server.onEvent((event) => trace.record('server', `server.${event.type}`, { server: serverName, ...eventData(event) })));
+    cleanup.use(traceServerEvents(server, trace, serverName));
     const bmc = cleanup.use(newBmc(options, server, bmcName, clock, random, faults));
     const host = options.bmcHost ?? '127.1.1.1';
     cleanup.use(bmc.listen(network, `${host}:443`));
@@ -255,7 +255,3 @@ function newBmc(options: TwinOptionsBase, server: SimulatedServer, name: string,
 }
 
 /** A server event as plain trace data (no `type`, no `atMs`: the trace line has both). */
-function eventData(event: ServerEvent): Record<string, unknown> {
-  const { type: _type, atMs: _atMs, ...rest } = event;
-  return rest;
-}

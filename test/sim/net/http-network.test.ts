@@ -33,15 +33,8 @@ function setup(plan: FaultPlanData = { faults: [] }) {
 }
 
 /** Runs `work` on the virtual clock to completion and returns its result. */
-async function simulate<T>(clock: VirtualClock, work: () => Promise<T>): Promise<T> {
-  let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
-  work().then(
-    (value) => (outcome = { ok: true, value }),
-    (error: unknown) => (outcome = { ok: false, error }),
-  );
-  await clock.runUntil(() => outcome !== undefined);
-  if (!outcome!.ok) throw outcome!.error;
-  return outcome!.value;
+function simulate<T>(clock: VirtualClock, work: () => Promise<T>): Promise<T> {
+  return clock.runUntilSettled(work());
 }
 
 function httpGet(url: string): Promise<{ status: number; body: string }> {

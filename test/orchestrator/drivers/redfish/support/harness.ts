@@ -27,16 +27,7 @@ export function model(handler: Handler, seed = 1): Model {
   stack.use(network.listen(BMC_ADDRESS, handler, { name: 'bmc:test' }));
   const warnings: string[] = [];
   const drivers: RedfishDriver[] = [];
-  const run = async <T>(work: () => Promise<T>): Promise<T> => {
-    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
-    work().then(
-      (value) => (outcome = { ok: true, value }),
-      (error: unknown) => (outcome = { ok: false, error }),
-    );
-    await clock.runUntil(() => outcome !== undefined);
-    if (!outcome!.ok) throw outcome!.error;
-    return outcome!.value;
-  };
+  const run = <T>(work: () => Promise<T>): Promise<T> => clock.runUntilSettled(work());
   return {
     clock,
     random,
