@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ApiError, type Route } from './route.js';
+import { ApiError, type ApiContext, type Route } from './route.js';
 import { bindRole, type NodeRole as NodeRoleModel } from '../annealer/index.js';
 import type { DeploymentRecord, StoreSnapshot, StoreWrite, Versioned } from '../store/index.js';
 import * as S from './schemas.js';
@@ -50,10 +50,8 @@ const CORE_ROUTES: readonly Route[] = [
         paused: input.paused ?? current?.value.paused ?? false,
         attributes: input.attributes ?? current?.value.attributes ?? {},
       };
-      const result = await ctx.store.commit([{ kind: 'node', value, expectedVersion: current?.version }], [
-        { type: current ? 'node.updated' : 'node.created', subject: name, data: { reachable: value.reachable, paused: value.paused } },
-      ]);
-      return { status: current ? 200 : 201, body: nodeView({ value, version: result.versions.get(`node:${name}`)! }) };
+      const { status, version } = await commitRecord(ctx, { kind: 'node', value, expectedVersion: current?.version }, { reachable: value.reachable, paused: value.paused });
+      return { status, body: nodeView({ value, version }) };
     },
   },
   ...collectionRoutes<DeploymentRecord>({ what: 'deployment', path: '/api/v1/deployments', item: S.Deployment, records: (snapshot) => snapshot.deployments, view: withVersion }),
@@ -75,10 +73,8 @@ const CORE_ROUTES: readonly Route[] = [
         paused: input.paused ?? current?.value.paused ?? false,
         attributes: input.attributes ?? current?.value.attributes ?? {},
       };
-      const result = await ctx.store.commit([{ kind: 'deployment', value, expectedVersion: current?.version }], [
-        { type: current ? 'deployment.updated' : 'deployment.created', subject: name, data: { committed: value.committed, paused: value.paused } },
-      ]);
-      return { status: current ? 200 : 201, body: { ...value, version: result.versions.get(`deployment:${name}`)! } };
+      const { status, version } = await commitRecord(ctx, { kind: 'deployment', value, expectedVersion: current?.version }, { committed: value.committed, paused: value.paused });
+      return { status, body: { ...value, version } };
     },
   },
   {
@@ -143,7 +139,7 @@ const CORE_ROUTES: readonly Route[] = [
     response: S.NodeRole,
     status: 200,
     handle: async (ctx, { params }) => {
-      const stored = (await ctx.store.snapshot()).nodeRoles.get(params.id!);
+      const stored = (await ctx.store.nodeRoles([params.id!])).get(params.id!);
       if (!stored) throw notFound('node-role', params.id!, '/api/v1/node-roles');
       return { status: 200, body: nodeRoleView(stored) };
     },
@@ -156,7 +152,7 @@ const CORE_ROUTES: readonly Route[] = [
     response: S.NodeRole,
     status: 200,
     handle: async (ctx, { params }) => {
-      const stored = (await ctx.store.snapshot()).nodeRoles.get(params.id!);
+      const stored = (await ctx.store.nodeRoles([params.id!])).get(params.id!);
       if (!stored) throw notFound('node-role', params.id!, '/api/v1/node-roles');
       if (stored.value.state.kind !== 'error') {
         throw new ApiError(409, `node-role ${params.id!} is ${stored.value.state.kind}, not in error`, 'only a node-role in error can be retried');
@@ -185,6 +181,14 @@ const CORE_ROUTES: readonly Route[] = [
 ];
 
 /** Every endpoint, in mount order: the OpenAPI document and the express app are both built from this list. */
+/** Writes one node or deployment with its created/updated event: 201 when it is new, 200 when it changed. */
+async function commitRecord(ctx: ApiContext, write: Extract<StoreWrite, { kind: 'node' | 'deployment' }>, data: Record<string, unknown>): Promise<{ status: number; version: number }> {
+  const existed = write.expectedVersion !== undefined;
+  const name = write.value.name;
+  const result = await ctx.store.commit([write], [{ type: `${write.kind}.${existed ? 'updated' : 'created'}`, subject: name, data }]);
+  return { status: existed ? 200 : 201, version: result.versions.get(`${write.kind}:${name}`)! };
+}
+
 /** `GET /things` and `GET /things/{name}` for one kind of stored record. */
 function collectionRoutes<T>(options: {
   what: string;
