@@ -5,8 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { BmcCredentials, type EnrollResult } from '../../orchestrator/index.js';
 import { serveTwin } from '../../scenarios/index.js';
 import { SystemClock } from '../../sim/index.js';
-import { parse as parseYaml } from 'yaml';
-import { InvalidSpecError, loadDatacenterSpec, resolveDatacenter, type Datacenter, type ServerEvent } from '../../twins/index.js';
+import { InvalidSpecError, parseDatacenterSpec, type Datacenter, type ServerEvent } from '../../twins/index.js';
 import { CA_FILE } from '../client/connection.js';
 import { CliError } from '../errors.js';
 import { startOrchestrator } from './serve.js';
@@ -27,12 +26,14 @@ export interface UpOptions {
  * address, high ports), so `npm start` works without privileges.
  */
 async function loadForThisUser(path: string): Promise<{ datacenter: Datacenter; note?: string }> {
-  const datacenter = await loadDatacenterSpec(path, { env: process.env });
+  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new CliError(`--spec: cannot read ${path} (${error.code ?? error.message}) — pass a datacenter spec file`, 2);
+  });
+  const datacenter = parseDatacenterSpec(text, { source: path, env: process.env });
   const privileged = datacenter.servers.some((s) => (s.bmc.redfishPort ?? 1024) < 1024 || s.bmc.ipmiPort < 1024);
   if (!privileged || process.getuid?.() === 0) return { datacenter };
-  const spec = parseYaml(await readFile(path, 'utf8')) as Record<string, unknown>;
   return {
-    datacenter: resolveDatacenter({ ...spec, bmcAddressing: 'shared-host' }, { source: path, env: process.env }),
+    datacenter: parseDatacenterSpec(text, { source: path, env: process.env, bmcAddressing: 'shared-host' }),
     note: 'not running as root, so the BMCs share 127.0.0.1 on high ports (bmcAddressing: shared-host) instead of 443/623 each',
   };
 }

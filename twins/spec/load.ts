@@ -11,6 +11,8 @@ export interface ParseOptions {
   readonly source?: string;
   /** Where `passwordEnv` variables are read; the CLI passes `process.env`. Default: empty. */
   readonly env?: Env;
+  /** See ResolveOptions.bmcAddressing. */
+  readonly bmcAddressing?: 'per-bmc' | 'shared-host';
 }
 
 /** A datacenter from YAML (or JSON) text; every problem carries its line and column. */
@@ -25,7 +27,12 @@ export function parseDatacenterSpec(text: string, options: ParseOptions = {}): D
       ),
     );
   }
-  return resolveDatacenter(yaml.value, { source, locate: yaml.locate, ...(options.env ? { env: options.env } : {}) });
+  return resolveDatacenter(yaml.value, {
+    source,
+    locate: yaml.locate,
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.bmcAddressing ? { bmcAddressing: options.bmcAddressing } : {}),
+  });
 }
 
 /** A datacenter from a spec file; a file that cannot be read is one problem, like any other. */

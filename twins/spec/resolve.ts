@@ -19,6 +19,8 @@ export interface ResolveOptions {
   readonly env?: Env;
   /** Places problems in the source text (parseDatacenterSpec passes one). */
   readonly locate?: Locator;
+  /** Serves the spec with this addressing whatever it says (e.g. shared-host for a user who cannot bind ports below 1024). */
+  readonly bmcAddressing?: 'per-bmc' | 'shared-host';
 }
 
 const HOST_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -57,7 +59,8 @@ class AddressBook {
  * A datacenter from a plain value (parsed YAML or JSON): validated, expanded and
  * resolved, or an InvalidSpecError listing every problem. Nothing half-loaded.
  */
-export function resolveDatacenter(input: unknown, options: ResolveOptions = {}): Datacenter {
+export function resolveDatacenter(document: unknown, options: ResolveOptions = {}): Datacenter {
+  const input = options.bmcAddressing && typeof document === 'object' && document !== null && !Array.isArray(document) ? { ...document, bmcAddressing: options.bmcAddressing } : document;
   const source = options.source ?? '(spec)';
   const found = new Problems();
   const structural = datacenterSchema.safeParse(input);
