@@ -20,6 +20,8 @@ export interface FaultInjectorOptions {
 export type FaultPhase = 'start' | 'end';
 
 interface ArmedFault {
+  /** Position in the plan: strikes are reported in plan order. */
+  readonly index: number;
   readonly fault: Fault;
   readonly matches: (target: string) => boolean;
   readonly random: Random;
@@ -34,18 +36,27 @@ export class FaultInjector {
   private readonly clock: Clock;
   private readonly originMs: number;
   private readonly armed: ArmedFault[];
+  /** Faults aimed at one literal target, by target: a query looks at its own, not the whole plan. */
+  private readonly byTarget = new Map<string, ArmedFault[]>();
+  /** Faults whose target is a pattern (`bmc:*`): every query checks these. */
+  private readonly patterns: ArmedFault[] = [];
   private readonly observer: FaultObserver | undefined;
 
   constructor(options: FaultInjectorOptions) {
     this.clock = options.clock;
     this.originMs = options.clock.now();
     this.observer = options.observer;
-    this.armed = options.plan.faults.map((fault) => ({
+    this.armed = options.plan.faults.map((fault, index) => ({
+      index,
       fault,
       matches: compileTargetPattern(fault.target),
       random: options.random.fork(`fault:${fault.id}`),
       spent: false,
     }));
+    for (const entry of this.armed) {
+      if (entry.fault.target.includes('*')) this.patterns.push(entry);
+      else this.byTarget.set(entry.fault.target, [...(this.byTarget.get(entry.fault.target) ?? []), entry]);
+    }
   }
 
   /** Milliseconds since the run began, the time base of the plan. */
@@ -60,7 +71,9 @@ export class FaultInjector {
   strikes(target: string, kinds?: readonly FaultKind[]): Fault[] {
     const t = this.elapsedMs();
     const out: Fault[] = [];
-    for (const entry of this.armed) {
+    const literal = this.byTarget.get(target) ?? [];
+    const candidates = this.patterns.length === 0 ? literal : [...literal, ...this.patterns].sort((a, b) => a.index - b.index);
+    for (const entry of candidates) {
       const { fault } = entry;
       if (entry.spent || (kinds && !kinds.includes(fault.kind)) || !entry.matches(target)) continue;
       if (!this.inTime(fault, t)) continue;
