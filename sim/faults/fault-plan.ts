@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { SimError } from '../errors.js';
-import { compileTargetPattern } from './target-pattern.js';
 
 /**
  * A fault plan: a serialisable list of faults aimed at named targets

@@ -5,7 +5,7 @@ import { FetchInterceptor } from '@mswjs/interceptors/fetch';
 import type { Clock } from '../clock/clock.js';
 import type { Disposable } from '../disposable.js';
 import { InvalidArgumentError, SimError } from '../errors.js';
-import { NETWORK_FAULT_KINDS, type Fault } from '../faults/fault-plan.js';
+import { NETWORK_FAULT_KINDS } from '../faults/fault-plan.js';
 import type { FaultInjector, FaultObserver } from '../faults/fault-injector.js';
 import type { Random } from '../random/random.js';
 import { formatAddress, parseAddress } from './address.js';

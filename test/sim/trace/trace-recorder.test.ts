@@ -118,7 +118,7 @@ describe('TraceRecorder: values without a faithful JSON form', () => {
   ];
   for (const { what, data, path: where } of bad) {
     it(`refuses ${what}, naming ${where}`, () => {
-      const { trace, sink } = recorder();
+      const { trace } = recorder();
       expect(() => trace.record('src', 'x', data)).toThrow(InvalidArgumentError);
       expect(() => trace.record('src', 'x', data)).toThrow(new RegExp(`^${where.replace(/[.[\]]/g, '\\$&')}: `));
     });
