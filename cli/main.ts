@@ -9,7 +9,8 @@ import { twinValidate } from './commands/twin-validate.js';
 import { CliError } from './errors.js';
 import { DEFAULT_TOKEN_ENV } from './client/connection.js';
 import { events } from './commands/events.js';
-import { nodesBoot, nodesPower } from './commands/nodes-control.js';
+import { deploy } from './commands/deploy.js';
+import { nodesBoot, nodesLifecycle, nodesPower } from './commands/nodes-control.js';
 import { nodesEnroll } from './commands/nodes-enroll.js';
 import { nodesList, nodesShow } from './commands/nodes-show.js';
 import { serve } from './commands/serve.js';
@@ -155,6 +156,25 @@ function program(): Command {
     .option('--legacy', 'legacy BIOS boot instead of UEFI')
     .action(async (name: string, device: string, options: Parameters<typeof nodesBoot>[2]) => {
       process.exitCode = await nodesBoot(name, device, options, out);
+    });
+
+  clientCommand(
+    nodes
+      .command('lifecycle')
+      .description('move a node to another lifecycle state (allocated, ready, decommissioning…); refused unless the lifecycle allows that step')
+      .argument('<name>', 'node name')
+      .argument('<state>', 'enrolled, inventoried, configured, provisioning, ready, allocated, decommissioning or wiped'),
+  )
+    .requiredOption('--reason <text>', 'why, for the event log')
+    .action(async (name: string, state: string, options: Parameters<typeof nodesLifecycle>[2]) => {
+      process.exitCode = await nodesLifecycle(name, state, options, out);
+    });
+
+  clientCommand(drill.command('deploy').description('apply a deployment file (YAML): its attributes and role bindings in one commit').argument('<file>', 'deployment file'))
+    .option('--wait', 'follow the deployment until every node-role is active or in error (exit 1 on error)')
+    .option('--timeout <seconds>', 'with --wait: give up after this long', '3600')
+    .action(async (file: string, options: Parameters<typeof deploy>[1]) => {
+      process.exitCode = await deploy(file, options, out);
     });
 
   clientCommand(drill.command('events').description('print events after a sequence number; --follow streams live ones, resuming after a drop'))

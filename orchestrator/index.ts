@@ -88,3 +88,5 @@ export {
 } from './drivers/redfish/index.js';
 export * from './credentials/index.js';
 export * from './discovery/index.js';
+export * from './lifecycle/index.js';
+export * from './hardware/index.js';

@@ -7,13 +7,19 @@ interface ProblemBody {
   field?: string;
   problem?: string;
   fix?: string;
+  problems?: ProblemBody[];
 }
 
-/** The orchestrator's `{field, problem, fix}` as one line. */
+function oneProblem(b: ProblemBody): string {
+  return `${b.field ? `${b.field}: ` : ''}${b.problem ?? ''}${b.fix ? ` — ${b.fix}` : ''}`;
+}
+
+/** The orchestrator's `{field, problem, fix}` as one line, or one line each when it lists several. */
 function problemLine(status: number, body: unknown): string {
   const b = (typeof body === 'object' && body !== null ? body : {}) as ProblemBody;
   if (!b.problem) return `the orchestrator answered ${status}`;
-  return `${b.field ? `${b.field}: ` : ''}${b.problem}${b.fix ? ` — ${b.fix}` : ''}`;
+  if (b.problems && b.problems.length > 1) return `${b.problems.length} problems:\n${b.problems.map((p) => `  ${oneProblem(p)}`).join('\n')}`;
+  return oneProblem(b);
 }
 
 /**

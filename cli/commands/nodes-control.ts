@@ -25,3 +25,10 @@ export async function nodesBoot(name: string, device: string, options: ControlOp
   out(options.json ? JSON.stringify(answer) : `${answer.name}: boot from ${answer.device} ${answer.persistent ? 'on every boot' : 'on the next boot'} (${answer.mode})`);
   return 0;
 }
+
+/** `drill nodes lifecycle NAME STATE --reason TEXT`: allocate, release, decommission… by hand. */
+export async function nodesLifecycle(name: string, to: string, options: ControlOptions & { reason: string }, out: (line: string) => void): Promise<number> {
+  const answer = await new ApiClient(resolveConnection(options)).call<{ name: string; lifecycle: string }>('POST', `/api/v1/nodes/${encodeURIComponent(name)}/lifecycle`, { to, reason: options.reason });
+  out(options.json ? JSON.stringify(answer) : `${answer.name}: ${answer.lifecycle}`);
+  return 0;
+}

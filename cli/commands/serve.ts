@@ -6,6 +6,7 @@ import {
   CertificateAuthority,
   CredentialVault,
   Enroller,
+  hardwareRoles,
   NodeControl,
   NodeHttpTransport,
   ObservedStore,
@@ -47,7 +48,7 @@ export interface RunningOrchestrator {
  * The orchestrator's production wiring, in one place: the system clock, crypto
  * randomness, real sockets, the SQLite store, the CA and its HTTPS certificate,
  * API tokens, the credentials vault, the BMC drivers, the event stream and the
- * annealer (an empty role catalog for now). Prints where it listens and, at
+ * annealer with the hardware roles. Prints where it listens and, at
  * first start only, the admin token.
  */
 export async function startOrchestrator(options: ServeOptions, version: string, out: (line: string) => void): Promise<RunningOrchestrator> {
@@ -67,14 +68,18 @@ export async function startOrchestrator(options: ServeOptions, version: string, 
     datagram: new UdpNetwork(),
     log: { warn: (message) => out(`warning: ${message}`) },
   });
-  const catalog = new RoleCatalog([]);
+  const control = new NodeControl({ vault, drivers, clock });
+  const roles = hardwareRoles({ node: async (name) => (await store.snapshot()).nodes.get(name)?.value, withDriver: (node, work) => control.withDriver(node, work), clock });
+  const catalog = new RoleCatalog(roles.specs);
   const annealer = new AnnealerLoop({
     store,
     catalog,
     clock,
     random: random.fork('annealer'),
     runnerFor: (role) => {
-      throw new Error(`Invariant violated: the empty catalog has no role ${role}`);
+      const runner = roles.runners.get(role);
+      if (!runner) throw new Error(`Invariant violated: the catalog has role ${role} but no runner for it`);
+      return runner;
     },
     limits: { maxRunning: 64, maxRunningPerNode: 1, leaseMs: 10 * 60_000 },
     tickEveryMs: 5_000,
@@ -89,7 +94,7 @@ export async function startOrchestrator(options: ServeOptions, version: string, 
     version,
     tls: ca.issueServerCertificate([...new Set([host, '127.0.0.1', 'localhost'])]),
     onInternalError: (error) => process.stderr.write(`drill serve: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`),
-    bmc: { enroller, control: new NodeControl({ vault, drivers, clock }), random: random.fork('batches') },
+    bmc: { enroller, control, random: random.fork('batches') },
   }).catch((error: NodeJS.ErrnoException) => {
     throw new CliError(`Failed to listen on ${options.listen}: ${error.code ?? error.message}${error.code === 'EADDRINUSE' ? ' — another process uses that port; pick another with --listen' : ''}`, 1);
   });

@@ -74,7 +74,12 @@ export function createApiApp(options: ApiAppOptions): express.Express {
   });
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof ApiError) {
-      res.status(error.status).json({ ...(error.field ? { field: error.field } : {}), problem: error.problem, ...(error.fix ? { fix: error.fix } : {}) });
+      res.status(error.status).json({
+        ...(error.field ? { field: error.field } : {}),
+        problem: error.problem,
+        ...(error.fix ? { fix: error.fix } : {}),
+        ...(error.problems ? { problems: error.problems } : {}),
+      });
     } else if (error instanceof z.ZodError) {
       res.status(400).json(validationBody(error, 'path'));
     } else if (error instanceof ConflictError) {

@@ -47,7 +47,13 @@ export interface Route {
   handle(ctx: ApiContext, input: RouteInput): Promise<RouteResult>;
 }
 
-/** An error the API reports with a status and a `{field?, problem, fix?}` body. */
+export interface FieldProblem {
+  readonly field: string;
+  readonly problem: string;
+  readonly fix: string;
+}
+
+/** An error the API reports with a status and a `{field?, problem, fix?, problems?}` body. */
 export class ApiError extends Error {
   override name = 'ApiError';
   constructor(
@@ -55,8 +61,16 @@ export class ApiError extends Error {
     readonly problem: string,
     readonly fix?: string,
     readonly field?: string,
+    /** Every problem of a request that has several, the first one also in the fields above. */
+    readonly problems?: readonly FieldProblem[],
   ) {
     super(problem);
+  }
+
+  /** A 400 listing every problem of the request at once, so one round trip fixes them all. */
+  static invalid(problems: readonly [FieldProblem, ...FieldProblem[]]): ApiError {
+    const [first] = problems;
+    return new ApiError(400, first.problem, first.fix, first.field, problems);
   }
 }
 

@@ -5,8 +5,10 @@ import type { DeploymentRecord, StoreSnapshot, StoreWrite, Versioned } from '../
 import * as S from './schemas.js';
 import { nodeView } from './views.js';
 import { BMC_ROUTES } from './bmc-routes.js';
+import { DEPLOYMENT_PLAN_ROUTES } from './deployment-plan-routes.js';
+import { LIFECYCLE_ROUTES } from './lifecycle-routes.js';
 
-export { ApiError, type ApiContext, type BmcServices, type HttpMethod, type Route, type RouteInput, type RouteResult } from './route.js';
+export { ApiError, type FieldProblem, type ApiContext, type BmcServices, type HttpMethod, type Route, type RouteInput, type RouteResult } from './route.js';
 
 const withVersion = <T extends object>({ value, version }: Versioned<T>) => ({ ...value, version });
 
@@ -224,4 +226,4 @@ function collectionRoutes<T>(options: {
   ];
 }
 
-export const ROUTES: readonly Route[] = [...CORE_ROUTES, ...BMC_ROUTES];
+export const ROUTES: readonly Route[] = [...CORE_ROUTES, ...DEPLOYMENT_PLAN_ROUTES, ...LIFECYCLE_ROUTES, ...BMC_ROUTES];

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { parseTarget } from '../discovery/index.js';
+import { NODE_LIFECYCLES } from '../lifecycle/index.js';
+import type { NodeLifecycle } from '../store/index.js';
 
 /**
  * The API's request and response shapes. Requests are validated with these at
@@ -40,6 +42,42 @@ export const BindingInput = z
   })
   .strict();
 
+export const LifecycleInput = z
+  .object({
+    to: z.enum(NODE_LIFECYCLES as [NodeLifecycle, ...NodeLifecycle[]], { error: `to must be one of ${NODE_LIFECYCLES.join(', ')}` }),
+    reason: z.string({ error: 'reason must be a string — say why, for the event log' }).min(1, { error: 'reason must not be empty — say why, for the event log' }).max(500, { error: 'reason must be at most 500 characters' }),
+  })
+  .strict();
+
+/** A whole deployment as one document: applied in one commit, or not at all. */
+export const DeploymentPlan = z
+  .object({
+    attributes: attributes.optional(),
+    commit: z.boolean({ error: 'commit must be true or false — true lets the annealer work on it' }).optional(),
+    bindings: z
+      .array(
+        z
+          .object({
+            role: z.string({ error: 'role must be a role name — see GET /api/v1/roles' }).min(1, { error: 'role must not be empty — see GET /api/v1/roles' }),
+            nodes: z.union([z.literal('all'), z.array(name('node')).min(1, { error: 'nodes must list at least one node, or be "all"' })], {
+              error: 'nodes must be a list of node names, or "all"',
+            }),
+          })
+          .strict(),
+        { error: 'bindings must be a list of {role, nodes}' },
+      )
+      .min(1, { error: 'bindings must not be empty — bind at least one role to some nodes' }),
+  })
+  .strict();
+
+export const DeploymentPlanResult = z.object({
+  deployment: z.string(),
+  committed: z.boolean(),
+  created: z.array(z.string()),
+  unchanged: z.number(),
+  notInPlan: z.array(z.string()),
+});
+
 const nodeRoleStateKinds = ['proposed', 'blocked', 'todo', 'running', 'active', 'error'] as const;
 
 export const NodeRoleQuery = z
@@ -65,7 +103,6 @@ export const ErrorBody = z.object({
   problems: z.array(Problem).optional(),
 });
 
-const lifecycles = ['enrolled', 'inventoried', 'configured', 'provisioning', 'ready', 'allocated', 'decommissioning', 'wiped'] as const;
 const protocols = ['redfish', 'ipmi'] as const;
 
 export const NodeBmc = z.object({
@@ -85,7 +122,7 @@ export const Node = z.object({
   reachable: z.boolean(),
   paused: z.boolean(),
   attributes: z.record(z.string(), z.unknown()),
-  lifecycle: z.enum(lifecycles).optional(),
+  lifecycle: z.enum(NODE_LIFECYCLES as [NodeLifecycle, ...NodeLifecycle[]]).optional(),
   bmc: NodeBmc.optional(),
   inventoriedAtMs: z.number().optional(),
   version: z.number(),

@@ -1,5 +1,5 @@
 // `drill up`: the twin and the orchestrator in one process, every BMC enrolled.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
@@ -52,6 +52,54 @@ describe('drill up', () => {
     });
     const nodes = JSON.parse(body) as Array<{ name: string; lifecycle?: string }>;
     expect(nodes.map((n) => n.name).sort()).toEqual(['t4-u01', 't4-u02']);
+  });
+
+  function drill(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const token = /admin API token \(shown this once; export it as DRILL_TOKEN\): (\S+)/.exec(output)![1]!;
+    return new Promise((resolve) => {
+      execFile(process.execPath, [CLI, ...args, '--state-dir', join(dir, 'state')], { env: { ...process.env, DRILL_TOKEN: token } }, (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+      );
+    });
+  }
+
+  it('deploys a file with the hardware roles and waits until the BIOS and RAID match it; applying it again binds nothing', async () => {
+    const file = join(dir, 'hardware.yaml');
+    writeFileSync(
+      file,
+      `deployment: hardware
+attributes:
+  bios.profile: { default: { PowerProfile: Balanced } }
+  raid.layout: [{ name: os, raidLevel: RAID0, drives: 1, mediaType: SSD }]
+bindings:
+  - { role: bios-profile, nodes: [t4-u01] }
+  - { role: raid-layout, nodes: [t4-u01] }
+`,
+    );
+    const first = await drill(['deploy', file, '--wait', '--timeout', '120']);
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toContain('deployment hardware: 2 node-roles bound, 0 already there');
+    expect(first.stdout).toMatch(/hardware\/bios-profile@t4-u01\s+active/);
+    expect(first.stdout).toContain('deployment hardware converged');
+    expect(first.code).toBe(0);
+    const again = await drill(['deploy', file, '--json']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ deployment: 'hardware', created: [], unchanged: 2, notInPlan: [] });
+  });
+
+  it('refuses a bad deployment file with every problem named, and applies none of it', async () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'deployment: broken\nbindings:\n  - { role: ghost, nodes: [t4-u01] }\n  - { role: bios-profile, nodes: [t4-u99] }\n');
+    const bad = await drill(['deploy', file]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('2 problems:');
+    expect(bad.stderr).toContain('bindings[0].role: role ghost is not defined — use one of bios-profile, raid-layout');
+    expect(bad.stderr).toContain('bindings[1].nodes[0]: node t4-u99 does not exist');
+    writeFileSync(file, 'deployment: broken\nbindings: [\n');
+    const syntax = await drill(['deploy', file]);
+    expect(syntax.code).toBe(2);
+    expect(syntax.stderr).toMatch(/bad\.yaml:\d+:\d+: .* — fix the YAML syntax there/);
+    writeFileSync(file, 'deployment: broken\nbinding: []\n');
+    expect((await drill(['deploy', file])).stderr).toContain('binding: unknown field — remove it or check its spelling');
   });
 
   it('stops both cleanly on SIGINT', async () => {

@@ -173,6 +173,65 @@ describe('orchestrator API over HTTPS', () => {
   });
 });
 
+describe('deployment plans and the node lifecycle', () => {
+  it('applies a whole plan in one commit, binding what each role requires, and a second apply changes nothing', async () => {
+    for (const n of ['p-1', 'p-2']) await call('PUT', `/api/v1/nodes/${n}`, { body: {} });
+    const before = (await call('GET', '/api/v1/events/latest')).body.seq as number;
+    const plan = { attributes: { 'ntp.servers': ['10.0.0.1'] }, bindings: [{ role: 'ntp', nodes: ['p-1', 'p-2'] }] };
+    const first = await call('PUT', '/api/v1/deployments/planned/plan', { body: plan });
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({
+      deployment: 'planned',
+      committed: true,
+      created: ['planned/ntp@p-1', 'planned/ntp@p-2', 'planned/os@p-1', 'planned/os@p-2'],
+      unchanged: 0,
+      notInPlan: [],
+    });
+    expect((await call('GET', '/api/v1/deployments/planned')).body).toMatchObject({ committed: true, attributes: { 'ntp.servers': ['10.0.0.1'] } });
+    const afterFirst = (await call('GET', '/api/v1/events/latest')).body.seq as number;
+    const again = await call('PUT', '/api/v1/deployments/planned/plan', { body: plan });
+    expect(again.body).toMatchObject({ created: [], unchanged: 4 });
+    expect((await call('GET', '/api/v1/events/latest')).body.seq).toBe(afterFirst);
+    const events = (await call('GET', `/api/v1/events?after=${before}`)).body as StoredEvent[];
+    expect(events.map((e) => e.type)).toEqual(['deployment.created', 'node-role.bound', 'node-role.bound', 'node-role.bound', 'node-role.bound']);
+  });
+
+  it('reports every problem of a bad plan at once and applies none of it', async () => {
+    const before = (await call('GET', '/api/v1/events/latest')).body.seq as number;
+    const bad = await call('PUT', '/api/v1/deployments/half/plan', {
+      body: { bindings: [{ role: 'ghost', nodes: ['p-1'] }, { role: 'ntp', nodes: ['p-1', 'nowhere'] }] },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.problems).toEqual([
+      { field: 'bindings[0].role', problem: 'role ghost is not defined', fix: 'use one of ntp, os' },
+      { field: 'bindings[1].nodes[1]', problem: 'node nowhere does not exist', fix: expect.stringContaining('enroll it first') },
+    ]);
+    expect((await call('GET', '/api/v1/deployments/half')).status).toBe(404);
+    expect((await call('GET', '/api/v1/events/latest')).body.seq).toBe(before);
+    const shape = await call('PUT', '/api/v1/deployments/half/plan', { body: { bindings: [{ role: 'ntp', nodes: 'some' }] } });
+    expect(shape.body).toMatchObject({ field: 'bindings[0].nodes', problem: 'nodes must be a list of node names, or "all"' });
+  });
+
+  it('names the node-roles of a deployment that a narrower plan leaves out', async () => {
+    const narrower = await call('PUT', '/api/v1/deployments/planned/plan', { body: { bindings: [{ role: 'os', nodes: ['p-1'] }] } });
+    expect(narrower.body).toMatchObject({ created: [], unchanged: 1, notInPlan: ['planned/ntp@p-1', 'planned/ntp@p-2', 'planned/os@p-2'] });
+  });
+
+  it('moves a node along its lifecycle with an event, and refuses a step the lifecycle does not have', async () => {
+    const stored = (await store.snapshot()).nodes.get('p-1')!;
+    await store.commit([{ kind: 'node', value: { ...stored.value, lifecycle: 'ready' }, expectedVersion: stored.version }], []);
+    const allocated = await call('POST', '/api/v1/nodes/p-1/lifecycle', { body: { to: 'allocated', reason: 'tenant blue' } });
+    expect(allocated).toMatchObject({ status: 200, body: { name: 'p-1', lifecycle: 'allocated' } });
+    const [event] = (await call('GET', `/api/v1/events?after=${(await call('GET', '/api/v1/events/latest')).body.seq - 1}`)).body as StoredEvent[];
+    expect(event).toMatchObject({ type: 'node.lifecycle', subject: 'p-1', data: { from: 'ready', to: 'allocated', reason: 'tenant blue' } });
+    const wiped = await call('POST', '/api/v1/nodes/p-1/lifecycle', { body: { to: 'wiped', reason: 'skip the wipe' } });
+    expect(wiped).toMatchObject({ status: 409, body: { field: 'to', problem: 'node p-1 is allocated; it can go to ready, decommissioning — not wiped' } });
+    const handMade = await call('POST', '/api/v1/nodes/p-2/lifecycle', { body: { to: 'ready', reason: 'x' } });
+    expect(handMade.body.problem).toContain('enroll its BMC first');
+    expect((await call('POST', '/api/v1/nodes/p-1/lifecycle', { body: { to: 'gone', reason: 'x' } })).body).toMatchObject({ field: 'to' });
+  });
+});
+
 function openStream(after: number, auth = token): Promise<{ events: StoredEvent[]; ws: WebSocket }> {
   const url = `${server.url.replace('https', 'wss')}/api/v1/events/stream?after=${after}`;
   const ws = new WebSocket(url, ['drill-events', `bearer.${auth}`], { ca: ca.certificatePem });
