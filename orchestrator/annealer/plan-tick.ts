@@ -201,7 +201,7 @@ function desiredState(view: AnnealerView, nr: NodeRole, current: NodeRoleState, 
 }
 
 function parentsSettled(nr: NodeRole, parentState: (id: string) => NodeRoleState): boolean {
-  return [...nr.parents, ...nr.softParents].every((id) => parentState(id).kind === 'active');
+  return nr.parents.every((id) => parentState(id).kind === 'active') && nr.softParents.every((id) => parentState(id).kind === 'active');
 }
 
 function claimRunnable(view: AnnealerView, states: ReadonlyMap<string, NodeRoleState>, attempts: ReadonlyMap<string, number>): Decision[] {
@@ -220,11 +220,13 @@ function claimRunnable(view: AnnealerView, states: ReadonlyMap<string, NodeRoleS
       candidates.push(nr);
     }
   }
+  // Depth computed once per candidate, not in the comparator: the sort compares n log n times.
   const depth = depthOf(view);
-  candidates.sort((a, b) => depth(a) - depth(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const ordered = candidates.map((nr) => ({ nr, depth: depth(nr) }));
+  ordered.sort((a, b) => a.depth - b.depth || (a.nr.id < b.nr.id ? -1 : a.nr.id > b.nr.id ? 1 : 0));
 
   const starts: Decision[] = [];
-  for (const nr of candidates) {
+  for (const { nr } of ordered) {
     if (running >= view.limits.maxRunning) break;
     if ((perNode.get(nr.node) ?? 0) >= view.limits.maxRunningPerNode) continue;
     const role = roleOf(view, nr);
@@ -252,9 +254,11 @@ function depthOf(view: AnnealerView): (nr: NodeRole) => number {
     const known = memo.get(nr.id);
     if (known !== undefined) return known;
     let d = 0;
-    for (const id of [...nr.parents, ...nr.softParents]) {
-      const parent = view.nodeRoles.get(id);
-      if (parent) d = Math.max(d, depth(parent) + 1);
+    for (const parents of [nr.parents, nr.softParents]) {
+      for (const id of parents) {
+        const parent = view.nodeRoles.get(id);
+        if (parent) d = Math.max(d, depth(parent) + 1);
+      }
     }
     memo.set(nr.id, d);
     return d;

@@ -12,6 +12,7 @@ import {
 } from '../annealer/index.js';
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { Random } from '../ports/random.js';
+import { ValueMap } from './value-map.js';
 import { ConflictError, type EventInput, type Store, type StoreSnapshot, type StoreWrite } from '../store/index.js';
 
 /** What a runner is handed: the node-role as scheduled and the inputs snapshotted for this run. */
@@ -161,13 +162,12 @@ export class AnnealerLoop {
   }
 
   private view(snapshot: StoreSnapshot): AnnealerView {
-    const pick = <T>(m: ReadonlyMap<string, { value: T }>): Map<string, T> => new Map([...m].map(([k, v]) => [k, v.value]));
     return {
       nowMs: this.options.clock.now(),
       roles: this.options.catalog.roles,
-      nodes: pick(snapshot.nodes),
-      deployments: pick(snapshot.deployments),
-      nodeRoles: pick(snapshot.nodeRoles),
+      nodes: new ValueMap(snapshot.nodes),
+      deployments: new ValueMap(snapshot.deployments),
+      nodeRoles: new ValueMap(snapshot.nodeRoles),
       limits: this.options.limits,
     };
   }

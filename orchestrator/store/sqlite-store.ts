@@ -29,7 +29,34 @@ const MIGRATIONS: readonly string[] = [
    INSERT INTO node_roles_clustered (id, deployment, node, version, data) SELECT id, deployment, node, version, data FROM node_roles;
    DROP TABLE node_roles;
    ALTER TABLE node_roles_clustered RENAME TO node_roles;`,
+  // Most node-role writes only move its state: they rewrite this small column,
+  // not the whole record (NULL: `data` is the whole record).
+  `ALTER TABLE node_roles ADD COLUMN progress TEXT;`,
 ];
+
+/** The part of a node-role that runs change; the rest (role, node, parents, attributes) changes only when it is bound or edited. */
+type NodeRoleProgress = Pick<NodeRole, 'state' | 'attempts' | 'runCount' | 'lastGood' | 'lastError'>;
+
+function progressOf(nr: NodeRole): NodeRoleProgress {
+  return { state: nr.state, attempts: nr.attempts, runCount: nr.runCount, lastGood: nr.lastGood, lastError: nr.lastError };
+}
+
+/** Same binding, attributes and identity: only the progress differs. Records are immutable, so unchanged parts are the same objects. */
+function onlyProgressDiffers(before: NodeRole, after: NodeRole): boolean {
+  return before.parents === after.parents && before.softParents === after.softParents && before.attributes === after.attributes && before.id === after.id;
+}
+
+function readNodeRole(data: string, progress: string | null): NodeRole {
+  const base = JSON.parse(data) as NodeRole;
+  if (progress === null) return base;
+  const p = JSON.parse(progress) as Partial<NodeRoleProgress>;
+  return { ...base, state: p.state!, attempts: p.attempts!, runCount: p.runCount!, lastGood: p.lastGood, lastError: p.lastError };
+}
+
+const ALL_KINDS: readonly StoreWrite['kind'][] = ['node', 'deployment', 'node-role'];
+
+/** Events inserted per statement: one round trip into SQLite for many rows. */
+const EVENT_BATCH = 64;
 
 const TABLE: Record<StoreWrite['kind'], { table: string; key: string }> = {
   node: { table: 'nodes', key: 'name' },
@@ -59,6 +86,8 @@ export class SqliteStore implements Store {
   private readonly clock: Clock;
   private cache: RecordCache | undefined;
   private dataVersion = -1;
+  /** The cache maps a snapshot holds: copied before they are changed. */
+  private readonly shared = new Set<StoreWrite['kind']>();
   private readonly commitTx: Database.Transaction<(writes: readonly StoreWrite[], events: readonly EventInput[]) => CommitResult>;
 
   constructor(options: SqliteStoreOptions) {
@@ -82,15 +111,28 @@ export class SqliteStore implements Store {
     const updateRecord = Object.fromEntries(
       Object.entries(TABLE).map(([kind, { table, key }]) => [kind, this.db.prepare<[number, string, string, number]>(`UPDATE ${table} SET version = ?, data = ? WHERE ${key} = ? AND version = ?`)]),
     ) as Record<StoreWrite['kind'], Database.Statement<[number, string, string, number]>>;
-    const insertEvent = this.db.prepare<[number, string, string, string]>('INSERT INTO events (at_ms, type, subject, data) VALUES (?, ?, ?, ?)');
+    const insertEvent = this.db.prepare<Array<number | string>>('INSERT INTO events (at_ms, type, subject, data) VALUES (?, ?, ?, ?)');
+    const insertEvents = this.db.prepare<Array<number | string>>(`INSERT INTO events (at_ms, type, subject, data) VALUES ${Array(EVENT_BATCH).fill('(?, ?, ?, ?)').join(', ')}`);
+    const updateNodeRole = this.db.prepare<[number, string, string, number]>('UPDATE node_roles SET version = ?, data = ?, progress = NULL WHERE id = ? AND version = ?');
+    const updateProgress = this.db.prepare<[number, string, string, number]>('UPDATE node_roles SET version = ?, progress = ? WHERE id = ? AND version = ?');
     this.commitTx = this.db.transaction((writes: readonly StoreWrite[], events: readonly EventInput[]): CommitResult => {
       const versions = new Map<string, number>();
       for (const write of writes) {
         const key = recordKey(write);
         const id = write.kind === 'node-role' ? write.value.id : write.value.name;
-        const data = JSON.stringify(write.value);
         const version = (write.expectedVersion ?? 0) + 1;
         const conflict = (): ConflictError => new ConflictError(key, write.expectedVersion, versionOf[write.kind].get(id)?.version);
+        if (write.kind === 'node-role' && write.expectedVersion !== undefined) {
+          const before = this.cache?.nodeRoles.get(id)?.value;
+          const changes =
+            before && onlyProgressDiffers(before, write.value)
+              ? updateProgress.run(version, JSON.stringify(progressOf(write.value)), id, write.expectedVersion).changes
+              : updateNodeRole.run(version, JSON.stringify(write.value), id, write.expectedVersion).changes;
+          if (changes !== 1) throw conflict();
+          versions.set(key, version);
+          continue;
+        }
+        const data = JSON.stringify(write.value);
         if (write.expectedVersion !== undefined) {
           if (updateRecord[write.kind].run(version, data, id, write.expectedVersion).changes !== 1) throw conflict();
         } else {
@@ -105,17 +147,30 @@ export class SqliteStore implements Store {
         versions.set(key, version);
       }
       const atMs = this.clock.now();
-      const stored = events.map((event) => {
-        const { lastInsertRowid } = insertEvent.run(atMs, event.type, event.subject, JSON.stringify(event.data));
-        return { ...event, seq: Number(lastInsertRowid), atMs };
-      });
+      const stored: StoredEvent[] = [];
+      for (let i = 0; i < events.length; ) {
+        const batch = events.length - i >= EVENT_BATCH ? EVENT_BATCH : 1;
+        const args: Array<number | string> = [];
+        for (const event of events.slice(i, i + batch)) args.push(atMs, event.type, event.subject, JSON.stringify(event.data));
+        // One INSERT numbers its rows consecutively, inside this transaction nobody else writes in.
+        const last = Number((batch === 1 ? insertEvent : insertEvents).run(...args).lastInsertRowid);
+        for (let j = 0; j < batch; j++) stored.push({ ...events[i + j]!, seq: last - batch + 1 + j, atMs });
+        i += batch;
+      }
       return { versions, events: stored };
     });
   }
 
+  /**
+   * The cache's own maps, not copies: a commit after a snapshot copies a map
+   * before changing it (copy on write), so a snapshot never changes under its
+   * reader, and a tick that reads several snapshots between two commits pays
+   * for one copy, not one per read.
+   */
   async snapshot(): Promise<StoreSnapshot> {
     const cache = this.fresh();
-    return { nodes: new Map(cache.nodes), deployments: new Map(cache.deployments), nodeRoles: new Map(cache.nodeRoles), eventSeq: cache.eventSeq };
+    for (const kind of ALL_KINDS) this.shared.add(kind);
+    return { nodes: cache.nodes, deployments: cache.deployments, nodeRoles: cache.nodeRoles, eventSeq: cache.eventSeq };
   }
 
   async nodeRoles(ids: readonly string[]): Promise<Map<string, Versioned<NodeRole>>> {
@@ -129,8 +184,9 @@ export class SqliteStore implements Store {
   }
 
   async commit(writes: readonly StoreWrite[], events: readonly EventInput[]): Promise<CommitResult> {
-    const cache = this.fresh();
+    const current = this.fresh();
     const result = this.commitTx.immediate(writes, events);
+    const cache = this.shared.size > 0 ? this.unshare(current, writes) : current;
     for (const write of writes) {
       const version = result.versions.get(recordKey(write))!;
       if (write.kind === 'node') cache.nodes.set(write.value.name, { value: write.value, version });
@@ -141,6 +197,18 @@ export class SqliteStore implements Store {
     return result;
   }
 
+  /** Copies the shared maps these writes change (a snapshot holds the old ones) into the cache. */
+  private unshare(current: RecordCache, writes: readonly StoreWrite[]): RecordCache {
+    const copy = (kind: StoreWrite['kind']): boolean => this.shared.has(kind) && writes.some((w) => w.kind === kind) && this.shared.delete(kind);
+    this.cache = {
+      nodes: copy('node') ? new Map(current.nodes) : current.nodes,
+      deployments: copy('deployment') ? new Map(current.deployments) : current.deployments,
+      nodeRoles: copy('node-role') ? new Map(current.nodeRoles) : current.nodeRoles,
+      eventSeq: current.eventSeq,
+    };
+    return this.cache;
+  }
+
   /**
    * The records, parsed once and kept up to date by our own commits. SQLite's
    * data_version moves only when another connection writes the file; then the
@@ -149,10 +217,11 @@ export class SqliteStore implements Store {
   private fresh(): RecordCache {
     const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
     if (this.cache && dataVersion === this.dataVersion) return this.cache;
+    this.shared.clear();
     this.cache = this.db.transaction(() => ({
       nodes: this.readAll<NodeRecord>('SELECT data, version FROM nodes', (n) => n.name),
       deployments: this.readAll<DeploymentRecord>('SELECT data, version FROM deployments', (d) => d.name),
-      nodeRoles: this.readAll<NodeRole>('SELECT data, version FROM node_roles', (nr) => nr.id),
+      nodeRoles: this.readNodeRoles(),
       eventSeq: (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events').get() as { seq: number }).seq,
     }))();
     this.dataVersion = dataVersion;
@@ -170,6 +239,15 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     this.db.close();
+  }
+
+  private readNodeRoles(): Map<string, Versioned<NodeRole>> {
+    const out = new Map<string, Versioned<NodeRole>>();
+    for (const row of this.db.prepare<[], { data: string; version: number; progress: string | null }>('SELECT data, version, progress FROM node_roles').all()) {
+      const value = readNodeRole(row.data, row.progress);
+      out.set(value.id, { value, version: row.version });
+    }
+    return out;
   }
 
   private readAll<T>(sql: string, keyOf: (value: T) => string): Map<string, Versioned<T>> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConflictError, SqliteStore, type NodeRecord } from '../../../orchestrator/index.js';
+import { ConflictError, SqliteStore, type NodeRecord, type NodeRole } from '../../../orchestrator/index.js';
 import { VirtualClock } from '../../../sim/index.js';
 
 const dirs: string[] = [];
@@ -86,8 +86,62 @@ describe('SQLite store', () => {
     const after = new Database(path);
     const sql = (after.prepare("SELECT sql FROM sqlite_master WHERE name = 'node_roles'").get() as { sql: string }).sql;
     expect(sql).toMatch(/WITHOUT ROWID/);
-    expect(after.prepare('SELECT MAX(version) AS v FROM schema_migrations').get()).toEqual({ v: 2 });
+    expect(after.prepare('SELECT MAX(version) AS v FROM schema_migrations').get()).toEqual({ v: 3 });
     after.close();
+  });
+
+  it('keeps a state-only write as small progress, and reads back exactly what was written, after a reopen too', async () => {
+    const path = tempFile();
+    const clock = new VirtualClock();
+    const store = new SqliteStore({ path, clock });
+    const bound: NodeRole = {
+      id: 'lab/ntp@n1', deployment: 'lab', role: 'ntp', node: 'n1', parents: ['lab/os@n1'], softParents: [], state: { kind: 'proposed' },
+      attempts: 0, runCount: 0, lastGood: undefined, lastError: 'an old failure', attributes: { 'ntp.servers': ['10.0.0.1'] },
+    };
+    await store.commit([{ kind: 'node-role', value: bound, expectedVersion: undefined }], []);
+    const stored = (await store.snapshot()).nodeRoles.get(bound.id)!;
+    const ran: NodeRole = { ...stored.value, state: { kind: 'active' }, runCount: 1, lastGood: { digest: 'd1', outputs: { 'ntp.ok': true } }, lastError: undefined };
+    await store.commit([{ kind: 'node-role', value: ran, expectedVersion: 1 }], []);
+    const raw = new Database(path, { readonly: true });
+    const row = raw.prepare('SELECT data, progress FROM node_roles').get() as { data: string; progress: string | null };
+    raw.close();
+    expect(JSON.parse(row.data)).toMatchObject({ parents: ['lab/os@n1'], state: { kind: 'proposed' } });
+    expect(JSON.parse(row.progress!)).toEqual({ state: { kind: 'active' }, attempts: 0, runCount: 1, lastGood: { digest: 'd1', outputs: { 'ntp.ok': true } } });
+    expect((await store.snapshot()).nodeRoles.get(bound.id)).toEqual({ value: ran, version: 2 });
+    await store.close();
+    const reopened = new SqliteStore({ path, clock });
+    expect((await reopened.snapshot()).nodeRoles.get(bound.id)).toEqual({ value: ran, version: 2 });
+    // A new binding (parents change) writes the whole record again.
+    const rebound: NodeRole = { ...ran, softParents: ['lab/dns@n1'] };
+    await reopened.commit([{ kind: 'node-role', value: rebound, expectedVersion: 2 }], []);
+    expect((await reopened.snapshot()).nodeRoles.get(bound.id)).toEqual({ value: rebound, version: 3 });
+    await reopened.close();
+  });
+
+  it('never changes a snapshot under its reader, whatever is committed after it', async () => {
+    const store = new SqliteStore({ path: ':memory:', clock: new VirtualClock() });
+    await store.commit([{ kind: 'node', value: node('a'), expectedVersion: undefined }], []);
+    const before = await store.snapshot();
+    await store.commit([{ kind: 'node', value: node('a', false), expectedVersion: 1 }, { kind: 'node', value: node('b'), expectedVersion: undefined }], []);
+    await store.commit([{ kind: 'node', value: node('c'), expectedVersion: undefined }], [{ type: 'x', subject: 'c', data: {} }]);
+    expect([...before.nodes.keys()]).toEqual(['a']);
+    expect(before.nodes.get('a')).toEqual({ value: node('a'), version: 1 });
+    expect(before.eventSeq).toBe(0);
+    const after = await store.snapshot();
+    expect([...after.nodes.keys()].sort()).toEqual(['a', 'b', 'c']);
+    expect(after.eventSeq).toBe(1);
+    await store.close();
+  });
+
+  it('numbers events of a large commit consecutively and returns them in order', async () => {
+    const store = new SqliteStore({ path: ':memory:', clock: new VirtualClock() });
+    await store.commit([], [{ type: 'first', subject: 's', data: {} }]);
+    const many = Array.from({ length: 150 }, (_, i) => ({ type: 'bulk', subject: `s${i}`, data: { i } }));
+    const { events } = await store.commit([], many);
+    expect(events.map((e) => e.seq)).toEqual(many.map((_, i) => i + 2));
+    expect(events.map((e) => e.subject)).toEqual(many.map((e) => e.subject));
+    expect((await store.events(1, 1000)).map((e) => [e.seq, e.data.i])).toEqual(many.map((_, i) => [i + 2, i]));
+    await store.close();
   });
 
   it('refuses a file written by a newer drill instead of corrupting it', async () => {

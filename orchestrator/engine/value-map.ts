@@ -1,0 +1,42 @@
+import type { Versioned } from '../store/index.js';
+
+/**
+ * A snapshot's records seen without their versions, for the annealer's view,
+ * without copying: the tick reads a few entries of a 100,000-entry map, so a
+ * copy per tick cost more than the lookups through this.
+ */
+export class ValueMap<T> implements ReadonlyMap<string, T> {
+  constructor(private readonly records: ReadonlyMap<string, Versioned<T>>) {}
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  get(key: string): T | undefined {
+    return this.records.get(key)?.value;
+  }
+
+  has(key: string): boolean {
+    return this.records.has(key);
+  }
+
+  *entries(): MapIterator<[string, T]> {
+    for (const [key, record] of this.records) yield [key, record.value];
+  }
+
+  keys(): MapIterator<string> {
+    return this.records.keys();
+  }
+
+  *values(): MapIterator<T> {
+    for (const record of this.records.values()) yield record.value;
+  }
+
+  forEach(callback: (value: T, key: string, map: ReadonlyMap<string, T>) => void): void {
+    for (const [key, record] of this.records) callback(record.value, key, this);
+  }
+
+  [Symbol.iterator](): MapIterator<[string, T]> {
+    return this.entries();
+  }
+}
