@@ -88,3 +88,4 @@ export {
 } from './drivers/redfish/index.js';
 export * from './credentials/index.js';
 export * from './discovery/index.js';
+export * from './agent/index.js';

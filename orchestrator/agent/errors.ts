@@ -1,5 +1,5 @@
 /** Why a work item could not be dispatched, rendered or answered. */
-export type AgentErrorCode = 'AGENT_BAD_RESOURCE' | 'AGENT_NOT_OUTSTANDING' | 'AGENT_LOST_ITEM';
+export type AgentErrorCode = 'AGENT_BAD_INPUT' | 'AGENT_NOT_OUTSTANDING' | 'AGENT_LOST_ITEM';
 
 export class AgentError extends Error {
   override name = 'AgentError';
@@ -9,5 +9,13 @@ export class AgentError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/** A role's inputs cannot make a work item (`path: problem — fix`): the same inputs would fail again. */
+export class BadInputError extends AgentError {
+  override name = 'BadInputError';
+  constructor(message: string) {
+    super('AGENT_BAD_INPUT', message);
   }
 }

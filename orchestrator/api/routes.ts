@@ -5,6 +5,7 @@ import type { DeploymentRecord, StoreSnapshot, StoreWrite, Versioned } from '../
 import * as S from './schemas.js';
 import { nodeView } from './views.js';
 import { BMC_ROUTES } from './bmc-routes.js';
+import { AGENT_ROUTES } from './agent-routes.js';
 
 export { ApiError, type ApiContext, type BmcServices, type HttpMethod, type Route, type RouteInput, type RouteResult } from './route.js';
 
@@ -224,4 +225,4 @@ function collectionRoutes<T>(options: {
   ];
 }
 
-export const ROUTES: readonly Route[] = [...CORE_ROUTES, ...BMC_ROUTES];
+export const ROUTES: readonly Route[] = [...CORE_ROUTES, ...BMC_ROUTES, ...AGENT_ROUTES];
