@@ -89,3 +89,4 @@ export {
 export * from './credentials/index.js';
 export * from './discovery/index.js';
 export * from './agent/index.js';
+export * from './provisioner/index.js';

@@ -16,7 +16,7 @@ function fieldOf(path: readonly PropertyKey[]): string {
 }
 
 /** A bad request as `{field, problem, fix}` (the first problem) plus every problem found. */
-function validationBody(error: z.ZodError, where: 'body' | 'query' | 'path') {
+export function validationBody(error: z.ZodError, where: 'body' | 'query' | 'path') {
   const problems = error.issues.map((issue) => {
     const [problem, fix] = issue.message.includes(' — ') ? issue.message.split(' — ', 2) : [issue.message, 'see GET /api/v1/openapi.json for what this endpoint takes'];
     const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : fieldOf(issue.path);
