@@ -4,3 +4,4 @@ export { DiscoveryBody, Mac, MAC_PATTERN, type DiscoveryFacts } from './discover
 export { matchDiscovery, nodeByMac, macsOf, type MatchedBy } from './node-match.js';
 export { bootstrapScript, discoverScript, installScript, localScript } from './ipxe.js';
 export { ProvisionerError, type ProvisionerErrorCode } from './errors.js';
+export { dnsmasqConfig, dnsmasqHosts, DnsmasqConfigInput, DnsmasqHost } from './dnsmasq.js';
