@@ -1,9 +1,9 @@
 import type { Clock } from '../ports/clock.js';
 import type { Random } from '../ports/random.js';
 import { ConflictError, type NodeRecord, type Store, type Versioned } from '../store/index.js';
-import { AgentError } from './errors.js';
+import { AgentError, BadInputError } from './errors.js';
 import { renderShell } from './render-shell.js';
-import { OUTPUT_LIMIT_BYTES, type AgentResult, type Resource, type WorkItem } from './resources.js';
+import { OUTPUT_LIMIT_BYTES, Resource, type AgentResult, type WorkItem } from './resources.js';
 import { tokenDigest } from './tokens.js';
 
 export interface AgentHubOptions {
@@ -44,9 +44,14 @@ export class AgentHub {
     return this.options.pollIntervalS;
   }
 
-  /** Queues `resources` for `node`'s agent; resolves with its result, rejects when `signal` aborts or the agent loses the item too often. */
+  /** Queues `resources` for `node`'s agent; resolves with its result; rejects on invalid resources (BadInputError), when `signal` aborts, or when the agent loses the item too often. */
   dispatch(node: string, nodeRole: string, resources: readonly Resource[], signal: AbortSignal): Promise<AgentResult> {
     if (signal.aborted) return Promise.reject(signal.reason);
+    const checked = Resource.array().safeParse(resources);
+    if (!checked.success) {
+      const problems = checked.error.issues.map((issue) => `resources${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${issue.message}`);
+      return Promise.reject(new BadInputError(`Failed to dispatch a work item for ${nodeRole}: ${problems.join('; ')}`));
+    }
     const shell = renderShell(resources, nodeRole);
     const item: WorkItem = {
       id: `w-${Buffer.from(this.options.random.bytes(8)).toString('hex')}`,

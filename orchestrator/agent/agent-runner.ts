@@ -30,14 +30,13 @@ export class AgentRoleRunner implements RoleRunner {
   constructor(private readonly options: AgentRoleRunnerOptions) {}
 
   async run(request: RunRequest, signal: AbortSignal): Promise<RunResult> {
-    let resources: readonly Resource[];
+    let result: AgentResult;
     try {
-      resources = this.options.resourcesFor(request);
+      result = await this.options.hub.dispatch(request.nodeRole.node, request.nodeRole.id, this.options.resourcesFor(request), signal);
     } catch (error) {
       if (error instanceof BadInputError) return { status: 'failed', message: error.message, retryable: false };
       throw error;
     }
-    const result = await this.options.hub.dispatch(request.nodeRole.node, request.nodeRole.id, resources, signal);
     if (result.exitStatus === 0) return { status: 'ok', outputs: this.options.outputsFor?.(request, result) ?? {} };
     return { status: 'failed', message: `the work item exited with status ${result.exitStatus}:\n${outputTail(result.output)}`, retryable: true };
   }

@@ -99,3 +99,14 @@ describe('AgentRoleRunner', () => {
     expect(hub.queued('n1')).toBe(0);
   });
 });
+
+describe('dispatch', () => {
+  it('refuses resources the renderer cannot trust, naming each', async () => {
+    const { hub } = await setup();
+    const bad = [{ kind: 'file', path: 'relative', content: 'x', mode: '0644' }] as never;
+    await expect(hub.dispatch('n1', 'd/a@n1', bad, new AbortController().signal)).rejects.toThrow(
+      'Failed to dispatch a work item for d/a@n1: resources[0].path: path must be absolute — e.g. "/etc/chrony/chrony.conf"',
+    );
+    expect(hub.queued('n1')).toBe(0);
+  });
+});

@@ -24,6 +24,7 @@ const FAKES: Record<string, string> = {
   is-active) test -e "$F/active/$3" ;;
   start|restart) touch "$F/active/$2" ;;
   stop) rm -f "$F/active/$2" ;;
+  daemon-reload) ;;
   *) exit 1 ;;
 esac`,
   useradd: `eval "name=\\$$#"; echo "$name" >> "$F/users"`,
