@@ -100,6 +100,11 @@ export class Provisioner {
     this.basePath = base.pathname === '/' ? '' : base.pathname;
   }
 
+  /** The iPXE ISO a BMC mounts as virtual media where there is no PXE (docs/provisioning.md "Virtual media instead of PXE"). */
+  get virtualMediaImageUrl(): string {
+    return `${this.options.bootUrl}/images/ipxe/drill.iso`;
+  }
+
   /** Every `B/boot/…` endpoint; anything else is 404. */
   readonly handle = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
