@@ -224,7 +224,7 @@ export class Provisioner {
       return json(200, {
         node: name,
         os,
-        ...rootDisk(provisioning),
+        ...rootDisk(node.value, provisioning),
         hostname: name,
         agent: { api: this.options.agentApi, token: agent.token, script: `${this.options.bootUrl}/boot/agent.sh`, caCertificatePem: this.options.caCertificatePem },
       });
@@ -291,11 +291,29 @@ export class Provisioner {
   }
 }
 
-/** The disk to install on: the one the lifecycle named, else the smallest solid-state disk discovery saw, else the smallest. */
-function rootDisk(provisioning: NodeProvisioning): { rootDisk?: { serial: string } | { name: string } } {
+interface DiskChoice {
+  readonly serial?: string | undefined;
+  readonly name?: string | undefined;
+  readonly sizeBytes: number;
+  readonly rotational: boolean;
+}
+
+/** Solid-state before spinning, then the smallest: a boot disk should not take the big data disk. */
+function smallestSolidState(disks: readonly DiskChoice[]): DiskChoice | undefined {
+  return disks.filter((d) => d.sizeBytes > 0).sort((a, b) => Number(a.rotational) - Number(b.rotational) || a.sizeBytes - b.sizeBytes)[0];
+}
+
+/**
+ * The disk to install on: the one the lifecycle named, else the pick among
+ * the disks discovery saw, else among the drives the BMC listed (with a serial).
+ */
+function rootDisk(node: NodeRecord, provisioning: NodeProvisioning): { rootDisk?: { serial: string } | { name: string } } {
   if (provisioning.boot.kind === 'install' && provisioning.boot.rootDiskSerial) return { rootDisk: { serial: provisioning.boot.rootDiskSerial } };
-  const disks = ((provisioning.facts as DiscoveryFacts | undefined)?.disks ?? []).filter((d) => d.sizeBytes > 0);
-  const pick = [...disks].sort((a, b) => Number(a.rotational === true) - Number(b.rotational === true) || a.sizeBytes - b.sizeBytes)[0];
-  if (!pick) return {};
-  return { rootDisk: pick.serial ? { serial: pick.serial } : { name: pick.name } };
+  const seen = ((provisioning.facts as DiscoveryFacts | undefined)?.disks ?? []).map((d) => ({ serial: d.serial, name: d.name, sizeBytes: d.sizeBytes, rotational: d.rotational === true }));
+  const listed = (node.inventory?.hardware?.drives ?? [])
+    .filter((d) => d.serialNumber)
+    .map((d) => ({ serial: d.serialNumber, sizeBytes: d.capacityBytes ?? 0, rotational: d.mediaType?.toUpperCase() === 'HDD' }));
+  const pick = smallestSolidState(seen) ?? smallestSolidState(listed);
+  if (pick?.serial) return { rootDisk: { serial: pick.serial } };
+  return pick?.name ? { rootDisk: { name: pick.name } } : {};
 }

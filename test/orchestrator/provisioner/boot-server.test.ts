@@ -41,6 +41,26 @@ const redfishNode: NodeRecord = {
     hardware: { serialNumber: 'SER01', uuid: '4C4C4544-0001', processors: [], memory: [], drives: [], firmware: [], nics: [{ id: 'NIC.1', macAddress: NIC1 }] },
   },
 };
+const NIC3 = '52:54:00:00:00:03';
+const undiscovered: NodeRecord = {
+  ...redfishNode,
+  name: 'lab-r1-u03',
+  inventory: {
+    source: 'redfish',
+    readAtMs: 0,
+    hardware: {
+      processors: [],
+      memory: [],
+      firmware: [],
+      nics: [{ id: 'NIC.1', macAddress: NIC3 }],
+      drives: [
+        { id: 'd0', serialNumber: 'BIGSSD', capacityBytes: 3_840_000_000_000, mediaType: 'SSD' },
+        { id: 'd1', serialNumber: 'HDD', capacityBytes: 100_000_000_000, mediaType: 'HDD' },
+        { id: 'd2', serialNumber: 'BOOTSSD', capacityBytes: 240_000_000_000, mediaType: 'SSD' },
+      ],
+    },
+  },
+};
 const ipmiNode: NodeRecord = { name: 'lab-r1-u16', reachable: true, paused: false, attributes: {}, lifecycle: 'inventoried', inventory: { source: 'ipmi', readAtMs: 0, fru: { productSerial: 'SER16' } } };
 
 function facts(mac: string, serial: string) {
@@ -71,7 +91,7 @@ describeWithHost('boot server over loopback, driven with curl', [commandOnPath('
   beforeAll(async () => {
     store = new SqliteStore({ path: join(dir, 'drill.db'), clock });
     await store.commit(
-      [redfishNode, ipmiNode].map((value) => ({ kind: 'node' as const, value, expectedVersion: undefined })),
+      [redfishNode, ipmiNode, undiscovered].map((value) => ({ kind: 'node' as const, value, expectedVersion: undefined })),
       [],
     );
     server = await serveProvisioner({ host: '127.0.0.1', port: 0, handle: (request) => provisioner.handle(request), onInternalError: (error) => { throw error; } });
@@ -154,6 +174,12 @@ describeWithHost('boot server over loopback, driven with curl', [commandOnPath('
     expect((await curl(`/boot/ipxe?mac=${NIC1}`)).body).toContain('lab-r1-u01 is installed');
     const types = (await store.events(0, 1000)).filter((e) => e.subject === 'lab-r1-u01').map((e) => e.type);
     expect(types.slice(-4)).toEqual(['node.boot-intent', 'node.install-token', 'node.install-plan', 'node.installed']);
+  });
+
+  it('installs a node never discovered on the smallest solid-state drive its BMC listed', async () => {
+    await provisioner.setBootIntent('lab-r1-u03', { kind: 'install', os: { name: 'debian', version: '12' } });
+    const plan = await curl('/boot/install/lab-r1-u03/plan', { token: tokenOf((await curl(`/boot/ipxe?mac=${NIC3}`)).body) });
+    expect(JSON.parse(plan.body).rootDisk).toEqual({ serial: 'BOOTSSD' });
   });
 
   it('refuses an install token once it expired', async () => {
