@@ -90,3 +90,6 @@ export * from './credentials/index.js';
 export * from './discovery/index.js';
 export * from './lifecycle/index.js';
 export * from './hardware/index.js';
+export * from './agent/index.js';
+export * from './provisioner/index.js';
+export * from './roles/index.js';

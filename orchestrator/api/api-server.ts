@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
+import type { AgentHub } from '../agent/index.js';
 import type { RoleCatalog } from '../annealer/index.js';
 import type { ObservedStore } from '../store/index.js';
 import type { KeyAndCertificate } from '../tls/certificate-authority.js';
@@ -23,6 +24,8 @@ export interface ApiServerOptions {
   onInternalError: (error: unknown) => void;
   /** BMC access for enrollment, power and boot; without it those endpoints answer 503. */
   bmc?: BmcServices;
+  /** Node agents' work queue; without it the agent endpoints answer 503. */
+  agents?: AgentHub;
 }
 
 export interface RunningApiServer {
@@ -46,6 +49,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     version: options.version,
     onInternalError: options.onInternalError,
     ...(options.bmc ? { bmc: options.bmc } : {}),
+    ...(options.agents ? { agents: options.agents } : {}),
   });
   const server: Server = options.tls ? createHttpsServer({ key: options.tls.keyPem, cert: options.tls.certificatePem }, app) : createHttpServer(app);
   const detach = attachEventStream(server, options.store, options.tokens);

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { ConflictError } from '../store/index.js';
+import { ConflictError, type NodeRecord, type Versioned } from '../store/index.js';
 import type { ApiTokens } from './api-tokens.js';
 import { openApiDocument } from './openapi.js';
 import { ApiError, ROUTES, type ApiContext, type Route } from './routes.js';
@@ -16,7 +16,7 @@ function fieldOf(path: readonly PropertyKey[]): string {
 }
 
 /** A bad request as `{field, problem, fix}` (the first problem) plus every problem found. */
-function validationBody(error: z.ZodError, where: 'body' | 'query' | 'path') {
+export function validationBody(error: z.ZodError, where: 'body' | 'query' | 'path') {
   const problems = error.issues.map((issue) => {
     const [problem, fix] = issue.message.includes(' — ') ? issue.message.split(' — ', 2) : [issue.message, 'see GET /api/v1/openapi.json for what this endpoint takes'];
     const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : fieldOf(issue.path);
@@ -34,11 +34,22 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
+/** The node an agent token belongs to (503 when this API has no agent hub). */
+async function agentOf(ctx: ApiContext, req: Request): Promise<Versioned<NodeRecord> | undefined> {
+  if (!ctx.agents) throw new ApiError(503, 'this orchestrator serves no node agents', 'run the API from `drill serve`, which wires the agent hub');
+  return ctx.agents.authenticate(bearerToken(req.headers.authorization) ?? '');
+}
+
 function mount(app: express.Express, route: Route, ctx: ApiContext, tokens: ApiTokens): void {
   const expressPath = route.path.replace(/\{(\w+)\}/g, ':$1');
   app[route.method](expressPath, async (req: Request, res: Response, next: NextFunction) => {
     try {
-      if (route.auth && tokens.verify(bearerToken(req.headers.authorization) ?? '') === undefined) {
+      const agentNode = route.auth === 'agent' ? await agentOf(ctx, req) : undefined;
+      if (route.auth === 'agent' && agentNode === undefined) {
+        res.status(401).set('WWW-Authenticate', 'Bearer').json({ problem: 'missing or revoked agent token', fix: "send Authorization: Bearer <the node's agent token from its install plan>; a decommissioned node's agent stops" });
+        return;
+      }
+      if (route.auth === true && tokens.verify(bearerToken(req.headers.authorization) ?? '') === undefined) {
         res.status(401).set('WWW-Authenticate', 'Bearer').json({ problem: 'missing or unknown API token', fix: 'send Authorization: Bearer <token> (drill serve printed one at first start)' });
         return;
       }
@@ -52,8 +63,10 @@ function mount(app: express.Express, route: Route, ctx: ApiContext, tokens: ApiT
         res.status(400).json(validationBody(body.error, 'body'));
         return;
       }
-      const result = await route.handle(ctx, { params: req.params as Record<string, string>, query: query?.data, body: body?.data });
-      res.status(result.status).json(result.body);
+      const result = await route.handle(ctx, { params: req.params as Record<string, string>, query: query?.data, body: body?.data, ...(agentNode ? { agentNode } : {}) });
+      res.status(result.status).set(result.headers ?? {});
+      if (result.status === 204) res.end();
+      else res.json(result.body);
     } catch (error) {
       next(error);
     }

@@ -18,11 +18,11 @@ export function openApiDocument(routes: readonly Route[], version: string): Reco
     paths[route.path]![route.method] = {
       summary: route.summary,
       operationId: `${route.method}${route.path.replace(/\/api\/v1/, '').replace(/[{}]/g, '').replace(/[/-](\w)/g, (_m, c: string) => c.toUpperCase())}`,
-      ...(route.auth ? {} : { security: [] }),
+      ...(route.auth === 'agent' ? { security: [{ agentToken: [] }] } : route.auth ? {} : { security: [] }),
       parameters: [...pathParams, ...queryParams],
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
       responses: {
-        [String(route.status)]: { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } },
+        [String(route.status)]: route.status === 204 ? { description: 'Done (no body)' } : { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } },
         ...(route.auth ? { '401': errors } : {}),
         ...(route.body || route.query || route.path.includes('{') ? { '400': errors, '404': errors } : {}),
       },
@@ -31,7 +31,12 @@ export function openApiDocument(routes: readonly Route[], version: string): Reco
   return {
     openapi: '3.1.0',
     info: { title: 'drill orchestrator API', version },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from `drill serve` (printed once, at first start)' } } },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'A token from `drill serve` (printed once, at first start)' },
+        agentToken: { type: 'http', scheme: 'bearer', description: "A node's agent token, from its install plan (docs/provisioning.md)" },
+      },
+    },
     security: [{ bearer: [] }],
     paths,
   };

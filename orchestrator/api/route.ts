@@ -1,8 +1,9 @@
 import type { z } from 'zod';
+import type { AgentHub } from '../agent/index.js';
 import type { RoleCatalog } from '../annealer/index.js';
 import type { Enroller, NodeControl } from '../discovery/index.js';
 import type { Random } from '../ports/random.js';
-import type { Store } from '../store/index.js';
+import type { NodeRecord, Store, Versioned } from '../store/index.js';
 
 export type HttpMethod = 'get' | 'put' | 'post' | 'delete';
 
@@ -19,17 +20,23 @@ export interface ApiContext {
   readonly catalog: RoleCatalog;
   readonly version: string;
   readonly bmc?: BmcServices;
+  /** Node agents' work queue; without it the agent endpoints answer 503. */
+  readonly agents?: AgentHub;
 }
 
 export interface RouteInput {
   readonly params: Record<string, string>;
   readonly query: unknown;
   readonly body: unknown;
+  /** The node whose agent token authenticated the request (`auth: 'agent'` routes), as read then. */
+  readonly agentNode?: Versioned<NodeRecord>;
 }
 
 export interface RouteResult {
   readonly status: number;
+  /** Not sent with status 204. */
   readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** One endpoint: what it takes and returns (for validation and the OpenAPI document) and what it does. */
@@ -38,8 +45,8 @@ export interface Route {
   /** OpenAPI form: `/api/v1/nodes/{name}`. */
   readonly path: string;
   readonly summary: string;
-  /** False only for health and the OpenAPI document. */
-  readonly auth: boolean;
+  /** True: an operator's API token; 'agent': a node's agent token; false only for health and the OpenAPI document. */
+  readonly auth: boolean | 'agent';
   readonly query?: z.ZodType;
   readonly body?: z.ZodType;
   readonly response: z.ZodType;

@@ -7,6 +7,7 @@ import { nodeView } from './views.js';
 import { BMC_ROUTES } from './bmc-routes.js';
 import { DEPLOYMENT_PLAN_ROUTES } from './deployment-plan-routes.js';
 import { LIFECYCLE_ROUTES } from './lifecycle-routes.js';
+import { AGENT_ROUTES } from './agent-routes.js';
 
 export { ApiError, type FieldProblem, type ApiContext, type BmcServices, type HttpMethod, type Route, type RouteInput, type RouteResult } from './route.js';
 
@@ -226,4 +227,4 @@ function collectionRoutes<T>(options: {
   ];
 }
 
-export const ROUTES: readonly Route[] = [...CORE_ROUTES, ...DEPLOYMENT_PLAN_ROUTES, ...LIFECYCLE_ROUTES, ...BMC_ROUTES];
+export const ROUTES: readonly Route[] = [...CORE_ROUTES, ...DEPLOYMENT_PLAN_ROUTES, ...LIFECYCLE_ROUTES, ...BMC_ROUTES, ...AGENT_ROUTES];

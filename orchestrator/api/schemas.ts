@@ -125,6 +125,8 @@ export const Node = z.object({
   lifecycle: z.enum(NODE_LIFECYCLES as [NodeLifecycle, ...NodeLifecycle[]]).optional(),
   bmc: NodeBmc.optional(),
   inventoriedAtMs: z.number().optional(),
+  /** What the node's next network boot gets (docs/provisioning.md). */
+  boot: z.enum(['discover', 'install', 'local']).optional(),
   version: z.number(),
 });
 export const Deployment = z.object({

@@ -1,7 +1,7 @@
 import type { NodeRecord, Versioned } from '../store/index.js';
 
-/** A node as the API shows it: the inventory has its own endpoint (it is large), so lists stay small. */
+/** A node as the API shows it: the inventory has its own endpoint (it is large), so lists stay small; of provisioning, only the boot intent. */
 export function nodeView({ value, version }: Versioned<NodeRecord>) {
-  const { inventory, ...rest } = value;
-  return { ...rest, version, ...(inventory ? { inventoriedAtMs: inventory.readAtMs } : {}) };
+  const { inventory, provisioning, ...rest } = value;
+  return { ...rest, version, ...(inventory ? { inventoriedAtMs: inventory.readAtMs } : {}), ...(provisioning ? { boot: provisioning.boot.kind } : {}) };
 }

@@ -41,12 +41,45 @@ export interface NodeInventory {
   readonly sensors?: readonly SensorReading[];
 }
 
+/** What a node's next network boot gets from the provisioner (docs/provisioning.md). */
+export type BootIntent =
+  | { readonly kind: 'discover' }
+  | { readonly kind: 'install'; readonly os: { readonly name: string; readonly version: string }; readonly rootDiskSerial?: string }
+  | { readonly kind: 'local' };
+
+/** A one-time install token: only its SHA-256 is kept. */
+export interface InstallTokenRecord {
+  readonly sha256: string;
+  readonly expiresAtMs: number;
+  /** Set when the install plan was fetched with it: a second use is refused. */
+  readonly usedAtMs?: number;
+}
+
+/** The provisioner's and the agent's state of a node; absent until the node first meets either. */
+export interface NodeProvisioning {
+  readonly boot: BootIntent;
+  readonly installToken?: InstallTokenRecord;
+  /** SHA-256 (hex) of the node's agent token; absent when it has none or it was revoked. */
+  readonly agentTokenSha256?: string;
+  /** When the agent holding the current token first called in. */
+  readonly agentSeenAtMs?: number;
+  /** MACs the discovery image reported, lower-case, colon-separated. */
+  readonly macs?: readonly string[];
+  /** What the discovery image saw from inside the machine (the validated `facts` body). */
+  readonly facts?: Readonly<Record<string, unknown>>;
+  readonly discoveredAtMs?: number;
+  readonly installedAtMs?: number;
+  /** The installer's message when it reported a failed install. */
+  readonly installFailure?: string;
+}
+
 export interface NodeRecord extends NodeStatus {
   readonly name: string;
   /** Absent for nodes created by hand (PUT /nodes/{name}) rather than enrolled. */
   readonly lifecycle?: NodeLifecycle;
   readonly bmc?: NodeBmc;
   readonly inventory?: NodeInventory;
+  readonly provisioning?: NodeProvisioning;
 }
 
 export interface DeploymentRecord extends DeploymentStatus {

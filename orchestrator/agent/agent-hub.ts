@@ -1,0 +1,156 @@
+import type { Clock } from '../ports/clock.js';
+import type { Random } from '../ports/random.js';
+import { ConflictError, type NodeRecord, type Store, type Versioned } from '../store/index.js';
+import { AgentError, BadInputError } from './errors.js';
+import { renderShell } from './render-shell.js';
+import { OUTPUT_LIMIT_BYTES, Resource, type AgentResult, type WorkItem } from './resources.js';
+import { tokenDigest } from './tokens.js';
+
+export interface AgentHubOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly random: Random;
+  /** What `Retry-After` tells an agent with nothing to do. */
+  readonly pollIntervalS: number;
+  /** Hand-outs of one item before it fails as lost (an agent that polls again without a result lost it: a reboot, a crash). */
+  readonly maxHandOuts: number;
+}
+
+interface Pending {
+  item: WorkItem;
+  handedOut: boolean;
+  readonly resolve: (result: AgentResult) => void;
+  readonly reject: (error: unknown) => void;
+  readonly detach: () => void;
+}
+
+/**
+ * Work for node agents: `dispatch` queues a rendered item for a node and
+ * resolves when its agent posts the result. The queue is in memory on
+ * purpose: an item lost with the orchestrator is dispatched again when the
+ * annealer's lease on its run expires, so persisting it would add writes and
+ * no safety. One item per node is out at a time, in dispatch order.
+ */
+export class AgentHub {
+  private readonly queues = new Map<string, Pending[]>();
+  private readonly seen = new Map<string, number>();
+
+  constructor(private readonly options: AgentHubOptions) {
+    if (!(options.pollIntervalS >= 1)) throw new Error(`pollIntervalS: ${options.pollIntervalS} — use a whole number of seconds ≥ 1`);
+    if (!(options.maxHandOuts >= 1)) throw new Error(`maxHandOuts: ${options.maxHandOuts} — use a number ≥ 1`);
+  }
+
+  get pollIntervalS(): number {
+    return this.options.pollIntervalS;
+  }
+
+  /** Queues `resources` for `node`'s agent; resolves with its result; rejects on invalid resources (BadInputError), when `signal` aborts, or when the agent loses the item too often. */
+  dispatch(node: string, nodeRole: string, resources: readonly Resource[], signal: AbortSignal): Promise<AgentResult> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    const checked = Resource.array().safeParse(resources);
+    if (!checked.success) {
+      const problems = checked.error.issues.map((issue) => `resources${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${issue.message}`);
+      return Promise.reject(new BadInputError(`Failed to dispatch a work item for ${nodeRole}: ${problems.join('; ')}`));
+    }
+    const shell = renderShell(resources, nodeRole);
+    const item: WorkItem = {
+      id: `w-${Buffer.from(this.options.random.bytes(8)).toString('hex')}`,
+      nodeRole,
+      attempt: 1,
+      resources,
+      shell,
+      shellBase64: Buffer.from(shell, 'utf8').toString('base64'),
+    };
+    return new Promise<AgentResult>((resolve, reject) => {
+      const onAbort = (): void => {
+        this.remove(node, item.id);
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      const pending: Pending = { item, handedOut: false, resolve, reject, detach: () => signal.removeEventListener('abort', onAbort) };
+      const queue = this.queues.get(node) ?? [];
+      queue.push(pending);
+      this.queues.set(node, queue);
+    });
+  }
+
+  /** The node whose agent token this is, or undefined: unknown, revoked or malformed. */
+  async authenticate(token: string): Promise<Versioned<NodeRecord> | undefined> {
+    if (token === '') return undefined;
+    const sha256 = tokenDigest(token);
+    for (const node of (await this.options.store.snapshot()).nodes.values()) if (node.value.provisioning?.agentTokenSha256 === sha256) return node;
+    return undefined;
+  }
+
+  /** A poll from `node`'s agent: its heartbeat, and the next item for it (the same one again, as a new attempt, if it lost the last). */
+  async poll(node: Versioned<NodeRecord>): Promise<WorkItem | undefined> {
+    await this.heartbeat(node);
+    const queue = this.queues.get(node.value.name);
+    const head = queue?.[0];
+    if (!head) return undefined;
+    if (head.handedOut) {
+      if (head.item.attempt >= this.options.maxHandOuts) {
+        this.settle(node.value.name, head.item.id).reject(
+          new AgentError('AGENT_LOST_ITEM', `Failed to run work item ${head.item.id} on ${node.value.name}: its agent asked for work ${head.item.attempt} times without posting a result — check the agent's log on the node`),
+        );
+        return this.poll(node);
+      }
+      head.item = { ...head.item, attempt: head.item.attempt + 1 };
+    }
+    head.handedOut = true;
+    return head.item;
+  }
+
+  /** The agent's result for item `id`; an item not out to this node is an AgentError (the API's 409). */
+  complete(node: string, id: string, result: AgentResult): void {
+    const head = this.queues.get(node)?.[0];
+    if (!head || head.item.id !== id || !head.handedOut) {
+      throw new AgentError('AGENT_NOT_OUTSTANDING', `work item ${id} is not outstanding for ${node}`);
+    }
+    const bytes = Buffer.from(result.output, 'utf8');
+    const output = bytes.length > OUTPUT_LIMIT_BYTES ? bytes.subarray(bytes.length - OUTPUT_LIMIT_BYTES).toString('utf8') : result.output;
+    this.settle(node, id).resolve({ ...result, output });
+  }
+
+  /** When `node`'s agent last called in (this process's memory: a heartbeat is not worth a write). */
+  lastSeenMs(node: string): number | undefined {
+    return this.seen.get(node);
+  }
+
+  /** Items waiting or out for `node`. */
+  queued(node: string): number {
+    return this.queues.get(node)?.length ?? 0;
+  }
+
+  private async heartbeat(node: Versioned<NodeRecord>): Promise<void> {
+    const now = this.options.clock.now();
+    this.seen.set(node.value.name, now);
+    const provisioning = node.value.provisioning;
+    if (!provisioning || provisioning.agentSeenAtMs !== undefined) return;
+    try {
+      await this.options.store.commit(
+        [{ kind: 'node', value: { ...node.value, provisioning: { ...provisioning, agentSeenAtMs: now } }, expectedVersion: node.version }],
+        [{ type: 'node.agent-up', subject: node.value.name, data: { atMs: now } }],
+      );
+    } catch (error) {
+      // Someone else wrote the node meanwhile: the next poll reads it afresh and records the first sighting then.
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+
+  private settle(node: string, id: string): Pending {
+    const pending = this.remove(node, id);
+    if (!pending) throw new Error(`Invariant violated: work item ${id} of ${node} vanished while settling`);
+    pending.detach();
+    return pending;
+  }
+
+  private remove(node: string, id: string): Pending | undefined {
+    const queue = this.queues.get(node);
+    const index = queue?.findIndex((p) => p.item.id === id) ?? -1;
+    if (!queue || index < 0) return undefined;
+    const [removed] = queue.splice(index, 1);
+    if (queue.length === 0) this.queues.delete(node);
+    return removed;
+  }
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { AgentError, Resource, type AgentHub } from '../agent/index.js';
+import { ApiError, type ApiContext, type Route } from './route.js';
+
+/**
+ * The agent API (docs/provisioning.md "Agent API"): node agents fetch work
+ * items and post results with their node's agent token, never an operator's.
+ */
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export const WorkItemView = z.object({
+  id: z.string(),
+  nodeRole: z.string(),
+  attempt: z.number(),
+  resources: z.array(Resource),
+  shell: z.string(),
+  shellBase64: z.string(),
+});
+
+export const AgentResultInput = z
+  .object({
+    exitStatus: z.number({ error: 'exitStatus must be the shell exit status — e.g. 0' }).int().min(0, { error: 'exitStatus must be 0–255' }).max(255, { error: 'exitStatus must be 0–255' }),
+    changed: z.boolean({ error: 'changed must be true or false — whether any "drill: changed" line was printed' }),
+    output: z.string({ error: 'output must be a string — the last 64 KiB the shell printed' }).optional(),
+    outputBase64: z.string({ error: 'outputBase64 must be a base64 string' }).regex(BASE64, { error: 'outputBase64 must be base64 — e.g. from `base64 | tr -d "\\n"`' }).optional(),
+  })
+  .strict()
+  .refine((r) => (r.output === undefined) !== (r.outputBase64 === undefined), { error: 'give exactly one of output and outputBase64 — the output as text, or base64 for an agent without a JSON encoder' });
+
+function hub(ctx: ApiContext): AgentHub {
+  if (!ctx.agents) throw new ApiError(503, 'this orchestrator serves no node agents', 'run the API from `drill serve`, which wires the agent hub');
+  return ctx.agents;
+}
+
+export const AGENT_ROUTES: readonly Route[] = [
+  {
+    method: 'get',
+    path: '/api/v1/agent/work',
+    summary: "A node agent's next work item (200), or 204 with Retry-After when there is none; every call is the agent's heartbeat",
+    auth: 'agent',
+    response: WorkItemView,
+    status: 200,
+    handle: async (ctx, { agentNode }) => {
+      const agents = hub(ctx);
+      const item = await agents.poll(agentNode!);
+      return item ? { status: 200, body: item } : { status: 204, body: undefined, headers: { 'Retry-After': String(agents.pollIntervalS) } };
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/agent/work/{id}/result',
+    summary: "A node agent's result for a work item it was given: exit status, output (text or base64) and whether it changed anything",
+    auth: 'agent',
+    body: AgentResultInput,
+    response: z.null(),
+    status: 204,
+    handle: async (ctx, { params, body, agentNode }) => {
+      const input = body as z.infer<typeof AgentResultInput>;
+      const output = input.output ?? Buffer.from(input.outputBase64!, 'base64').toString('utf8');
+      try {
+        hub(ctx).complete(agentNode!.value.name, params.id!, { exitStatus: input.exitStatus, output, changed: input.changed });
+      } catch (error) {
+        if (error instanceof AgentError && error.code === 'AGENT_NOT_OUTSTANDING') {
+          throw new ApiError(409, error.message, 'the orchestrator stopped waiting for it (its run was cancelled or timed out): fetch new work');
+        }
+        throw error;
+      }
+      return { status: 204, body: undefined };
+    },
+  },
+];

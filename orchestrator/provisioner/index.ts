@@ -1,0 +1,7 @@
+export { Provisioner, type ProvisionerOptions, type BootIntentInput } from './provisioner.js';
+export { serveProvisioner, type ServeProvisionerOptions, type RunningProvisioner } from './serve.js';
+export { DiscoveryBody, Mac, MAC_PATTERN, type DiscoveryFacts } from './discovery-facts.js';
+export { matchDiscovery, nodeByMac, macsOf, type MatchedBy } from './node-match.js';
+export { bootstrapScript, discoverScript, installScript, localScript } from './ipxe.js';
+export { ProvisionerError, type ProvisionerErrorCode } from './errors.js';
+export { dnsmasqConfig, dnsmasqHosts, DnsmasqConfigInput, DnsmasqHost } from './dnsmasq.js';

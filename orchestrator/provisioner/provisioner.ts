@@ -1,0 +1,319 @@
+import { timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { AGENT_SCRIPT, AGENT_TOKEN_PREFIX, mintToken, tokenDigest } from '../agent/index.js';
+import { bearerToken, validationBody } from '../api/index.js';
+import type { Clock } from '../ports/clock.js';
+import type { Random } from '../ports/random.js';
+import { ConflictError, type BootIntent, type EventInput, type NodeProvisioning, type NodeRecord, type Store, type Versioned } from '../store/index.js';
+import { DiscoveryBody, MAC_PATTERN, type DiscoveryFacts } from './discovery-facts.js';
+import { ProvisionerError } from './errors.js';
+import { bootstrapScript, discoverScript, installScript, localScript } from './ipxe.js';
+import { matchDiscovery, nodeByMac } from './node-match.js';
+
+export interface ProvisionerOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly random: Random;
+  /** `B`: the boot server's base URL as machines reach it, e.g. `http://10.0.0.1:8080` (no trailing slash). */
+  readonly bootUrl: string;
+  /** The orchestrator API the agent calls (HTTPS), e.g. `https://10.0.0.1:8443`. */
+  readonly agentApi: string;
+  /** The orchestrator CA's certificate: the installer gives it to the agent to check `agentApi` with. */
+  readonly caCertificatePem: string;
+  /** How long an install token works after the install script carrying it was served. */
+  readonly installTokenTtlMs: number;
+}
+
+/** What the lifecycle asks of a node's next network boot. */
+export type BootIntentInput = BootIntent;
+
+const INSTALL_TOKEN_PREFIX = 'drilli_';
+const WORD = /^[a-z0-9][a-z0-9.-]{0,31}$/;
+const MAX_ATTEMPTS = 5;
+
+const InstallDone = z.discriminatedUnion(
+  'status',
+  [
+    z.object({ status: z.literal('ok') }).strict(),
+    z.object({ status: z.literal('failed'), message: z.string({ error: 'message must say why the install failed — e.g. "no disk with serial S3…"' }).max(4096, { error: 'message must be at most 4096 characters' }) }).strict(),
+  ],
+  { error: 'status must be "ok" or "failed" — {"status": "ok"} or {"status": "failed", "message": "…"}' },
+);
+
+function text(status: number, body: string, headers: Record<string, string> = {}): Response {
+  return new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
+}
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+}
+
+function problem(status: number, field: string | undefined, message: string, fix: string): Response {
+  return json(status, { ...(field ? { field } : {}), problem: message, fix });
+}
+
+function sameDigest(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The record without the given optional provisioning fields (exactOptionalPropertyTypes: absent, not undefined). */
+function without(p: NodeProvisioning, ...keys: ReadonlyArray<keyof NodeProvisioning>): NodeProvisioning {
+  const copy: Record<string, unknown> = { ...p };
+  for (const key of keys) delete copy[key];
+  return copy as unknown as NodeProvisioning;
+}
+
+/** A 4xx/5xx the boot endpoints answer with, thrown from deep inside a handler. */
+class Refusal extends Error {
+  constructor(readonly response: Response) {
+    super(`refused with ${response.status}`);
+  }
+}
+
+/**
+ * The boot server of docs/provisioning.md: one `(Request) => Promise<Response>`
+ * for every `B/boot/…` endpoint, mounted on a real HTTP listener
+ * (`serveProvisioner`) or on an in-process network, and the controls the
+ * node lifecycle drives it with (`setBootIntent`, `revoke`). Every change is
+ * a compare-and-set on the node record with its event; tokens are kept only
+ * as SHA-256.
+ */
+export class Provisioner {
+  private readonly options: ProvisionerOptions;
+  private readonly basePath: string;
+
+  constructor(options: ProvisionerOptions) {
+    let base: URL;
+    try {
+      base = new URL(options.bootUrl);
+    } catch (error) {
+      throw new ProvisionerError('PROVISIONER_BAD_CONFIG', `bootUrl: ${options.bootUrl} is not a URL — e.g. http://10.0.0.1:8080`, { cause: error });
+    }
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new ProvisionerError('PROVISIONER_BAD_CONFIG', `bootUrl: ${options.bootUrl} must be http:// or https:// — iPXE fetches it`);
+    if (options.bootUrl.endsWith('/') || base.search !== '' || base.hash !== '') {
+      throw new ProvisionerError('PROVISIONER_BAD_CONFIG', `bootUrl: ${options.bootUrl} must have no trailing slash, query or fragment — e.g. http://10.0.0.1:8080`);
+    }
+    if (!(options.installTokenTtlMs > 0)) throw new ProvisionerError('PROVISIONER_BAD_CONFIG', `installTokenTtlMs: ${options.installTokenTtlMs} — use a duration in milliseconds > 0, e.g. 3600000`);
+    this.options = options;
+    this.basePath = base.pathname === '/' ? '' : base.pathname;
+  }
+
+  /** The iPXE ISO a BMC mounts as virtual media where there is no PXE (docs/provisioning.md "Virtual media instead of PXE"). */
+  get virtualMediaImageUrl(): string {
+    return `${this.options.bootUrl}/images/ipxe/drill.iso`;
+  }
+
+  /** Every `B/boot/…` endpoint; anything else is 404. */
+  readonly handle = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    if (!url.pathname.startsWith(`${this.basePath}/boot/`)) return this.notFound(request, url);
+    const path = url.pathname.slice(this.basePath.length);
+    const install = /^\/boot\/install\/([^/]+)\/(plan|done)$/.exec(path);
+    try {
+      if (request.method === 'GET' && path === '/boot/ipxe') return await this.ipxe(url.searchParams.get('mac'));
+      if (request.method === 'POST' && path === '/boot/discovery') return await this.discovery(request);
+      if (request.method === 'GET' && path === '/boot/agent.sh') return text(200, AGENT_SCRIPT, { 'content-type': 'text/x-shellscript; charset=utf-8' });
+      if (request.method === 'GET' && install?.[2] === 'plan') return await this.plan(decodeURIComponent(install[1]!), request);
+      if (request.method === 'POST' && install?.[2] === 'done') return await this.done(decodeURIComponent(install[1]!), request);
+    } catch (error) {
+      if (error instanceof Refusal) return error.response;
+      throw error;
+    }
+    return this.notFound(request, url);
+  };
+
+  /** Sets what `node`'s next network boot gets; any install token out for it stops working. */
+  async setBootIntent(node: string, intent: BootIntentInput): Promise<void> {
+    if (intent.kind === 'install' && !(WORD.test(intent.os.name) && WORD.test(intent.os.version))) {
+      throw new ProvisionerError('PROVISIONER_BAD_INPUT', `os: ${intent.os.name}-${intent.os.version} — name and version must be lower-case words (letters, digits, . -), e.g. {name: "debian", version: "12"}`);
+    }
+    await this.update(node, (current) => ({
+      provisioning: { ...without(current.provisioning ?? { boot: intent }, 'installToken'), boot: intent },
+      events: [{ type: 'node.boot-intent', subject: node, data: { boot: intent.kind, ...(intent.kind === 'install' ? { os: intent.os } : {}) } }],
+    }));
+  }
+
+  /** Revokes the node's agent and install tokens (decommission): its agent gets 401 and exits; its next network boot is local. */
+  async revoke(node: string): Promise<void> {
+    await this.update(node, (current) => ({
+      provisioning: { ...without(current.provisioning ?? { boot: { kind: 'local' } }, 'installToken', 'agentTokenSha256', 'agentSeenAtMs'), boot: { kind: 'local' } },
+      events: [{ type: 'node.agent-revoked', subject: node, data: {} }],
+    }));
+  }
+
+  private notFound(request: Request, url: URL): Response {
+    return problem(404, undefined, `no boot endpoint ${request.method} ${url.pathname}`, 'see docs/provisioning.md for the endpoints under B/boot/');
+  }
+
+  private async ipxe(rawMac: string | null): Promise<Response> {
+    const { bootUrl } = this.options;
+    if (rawMac === null) return text(200, bootstrapScript(bootUrl));
+    const mac = rawMac.toLowerCase();
+    if (!MAC_PATTERN.test(mac)) return problem(400, 'query.mac', `${rawMac} is not a MAC address`, 'give six hex pairs separated by colons — e.g. mac=52:54:00:12:34:56');
+    return this.retrying(async () => {
+      const node = nodeByMac((await this.options.store.snapshot()).nodes, mac);
+      if (!node) return text(200, discoverScript(bootUrl, mac));
+      const provisioning = node.value.provisioning;
+      const intent = provisioning?.boot ?? { kind: 'local' };
+      switch (intent.kind) {
+        case 'discover':
+          return text(200, discoverScript(bootUrl, mac));
+        case 'local':
+          return text(200, localScript(provisioning?.installedAtMs === undefined ? `nothing to do for ${node.value.name}` : `${node.value.name} is installed`));
+        case 'install': {
+          // A token per script served: only its hash is kept, so each boot gets a fresh one and the last one served is the one that works.
+          const { token, sha256 } = mintToken(this.options.random, INSTALL_TOKEN_PREFIX);
+          const expiresAtMs = this.options.clock.now() + this.options.installTokenTtlMs;
+          await this.commit(node, { ...provisioning!, installToken: { sha256, expiresAtMs } }, [
+            { type: 'node.install-token', subject: node.value.name, data: { mac, os: intent.os, expiresAtMs } },
+          ]);
+          return text(200, installScript(bootUrl, intent.os, node.value.name, token));
+        }
+      }
+    });
+  }
+
+  private async discovery(request: Request): Promise<Response> {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await request.text());
+    } catch {
+      return problem(400, '(body)', 'the body is not valid JSON', 'send a JSON object {mac, facts} with Content-Type: application/json');
+    }
+    const parsed = DiscoveryBody.safeParse(raw);
+    if (!parsed.success) return json(400, validationBody(parsed.error, 'body'));
+    const { mac, facts } = parsed.data;
+    return this.retrying(async () => {
+      const matched = matchDiscovery((await this.options.store.snapshot()).nodes, mac, facts);
+      if (!matched) {
+        // Nobody owns this machine yet: its facts are kept in the event log, against the MAC.
+        await this.options.store.commit([], [{ type: 'machine.discovered', subject: `mac:${mac}`, data: { mac, facts } }]);
+        return json(200, { node: null });
+      }
+      const { node, by } = matched;
+      const provisioning = node.value.provisioning ?? { boot: { kind: 'local' } };
+      // The NICs the machine itself reports: how its next boot finds it when the BMC listed no MACs (IPMI-only gear).
+      const macs = [...new Set([...(provisioning.macs ?? []), mac, ...facts.nics.map((nic) => nic.mac)])];
+      await this.commit(node, { ...provisioning, macs, facts: facts as DiscoveryFacts & Record<string, unknown>, discoveredAtMs: this.options.clock.now() }, [
+        { type: 'node.discovered', subject: node.value.name, data: { mac, matchedBy: by, nics: facts.nics.length, disks: facts.disks.length, memoryMiB: facts.memoryMiB } },
+      ]);
+      return json(200, { node: node.value.name });
+    });
+  }
+
+  private async plan(name: string, request: Request): Promise<Response> {
+    const token = bearerToken(request.headers.get('authorization') ?? undefined) ?? '';
+    return this.retrying(async () => {
+      const node = await this.node(name);
+      const provisioning = node.value.provisioning;
+      const issued = provisioning?.installToken;
+      const refuse = (what: string, fix: string): Response => problem(401, undefined, what, fix);
+      if (!provisioning || provisioning.boot.kind !== 'install' || !issued || !sameDigest(issued.sha256, tokenDigest(token))) {
+        return refuse('unknown install token', `send Authorization: Bearer <drill.token from the kernel line of ${name}'s install script>`);
+      }
+      if (issued.usedAtMs !== undefined) return refuse('install token already used', 'boot the machine again from the network: its new install script carries a new token');
+      const now = this.options.clock.now();
+      if (now > issued.expiresAtMs) return refuse('install token expired', 'boot the machine again from the network: its new install script carries a new token');
+      const agent = mintToken(this.options.random, AGENT_TOKEN_PREFIX);
+      const { os } = provisioning.boot;
+      await this.commit(node, { ...without(provisioning, 'agentSeenAtMs'), installToken: { ...issued, usedAtMs: now }, agentTokenSha256: agent.sha256 }, [
+        { type: 'node.install-plan', subject: name, data: { os } },
+      ]);
+      return json(200, {
+        node: name,
+        os,
+        ...rootDisk(node.value, provisioning),
+        hostname: name,
+        agent: { api: this.options.agentApi, token: agent.token, script: `${this.options.bootUrl}/boot/agent.sh`, caCertificatePem: this.options.caCertificatePem },
+      });
+    });
+  }
+
+  private async done(name: string, request: Request): Promise<Response> {
+    const token = bearerToken(request.headers.get('authorization') ?? undefined) ?? '';
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await request.text());
+    } catch {
+      return problem(400, '(body)', 'the body is not valid JSON', 'send {"status": "ok"} or {"status": "failed", "message": "…"}');
+    }
+    const parsed = InstallDone.safeParse(raw);
+    if (!parsed.success) return json(400, validationBody(parsed.error, 'body'));
+    const report = parsed.data;
+    return this.retrying(async () => {
+      const node = await this.node(name);
+      const provisioning = node.value.provisioning;
+      if (!provisioning?.agentTokenSha256 || !sameDigest(provisioning.agentTokenSha256, tokenDigest(token))) {
+        return problem(401, undefined, 'unknown agent token', `send Authorization: Bearer <agent.token from ${name}'s install plan>`);
+      }
+      const os = provisioning.boot.kind === 'install' ? provisioning.boot.os : undefined;
+      if (report.status === 'ok') {
+        await this.commit(node, { ...without(provisioning, 'installFailure'), boot: { kind: 'local' }, installedAtMs: this.options.clock.now() }, [
+          { type: 'node.installed', subject: name, data: { ...(os ? { os } : {}) } },
+        ]);
+        return json(200, { node: name, boot: 'local' });
+      }
+      await this.commit(node, { ...provisioning, installFailure: report.message }, [{ type: 'node.install-failed', subject: name, data: { message: report.message } }]);
+      return json(200, { node: name, boot: provisioning.boot.kind });
+    });
+  }
+
+  private async node(name: string): Promise<Versioned<NodeRecord>> {
+    const node = (await this.options.store.snapshot()).nodes.get(name);
+    if (!node) throw new Refusal(problem(404, 'path.node', `node ${name} does not exist`, 'use the node name from the kernel line (drill.node)'));
+    return node;
+  }
+
+  private async commit(node: Versioned<NodeRecord>, provisioning: NodeProvisioning, events: EventInput[]): Promise<void> {
+    await this.options.store.commit([{ kind: 'node', value: { ...node.value, provisioning }, expectedVersion: node.version }], events);
+  }
+
+  private async update(name: string, change: (current: NodeRecord) => { provisioning: NodeProvisioning; events: EventInput[] }): Promise<void> {
+    await this.retrying(async () => {
+      const node = (await this.options.store.snapshot()).nodes.get(name);
+      if (!node) throw new ProvisionerError('PROVISIONER_UNKNOWN_NODE', `Failed to change the boot of ${name}: no such node — enroll it or create it first`);
+      const { provisioning, events } = change(node.value);
+      await this.commit(node, provisioning, events);
+    });
+  }
+
+  /** Re-reads and decides again when another writer changed the node meanwhile, a bounded number of times. */
+  private async retrying<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (!(error instanceof ConflictError) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+}
+
+interface DiskChoice {
+  readonly serial?: string | undefined;
+  readonly name?: string | undefined;
+  readonly sizeBytes: number;
+  readonly rotational: boolean;
+}
+
+/** Solid-state before spinning, then the smallest: a boot disk should not take the big data disk. */
+function smallestSolidState(disks: readonly DiskChoice[]): DiskChoice | undefined {
+  return disks.filter((d) => d.sizeBytes > 0).sort((a, b) => Number(a.rotational) - Number(b.rotational) || a.sizeBytes - b.sizeBytes)[0];
+}
+
+/**
+ * The disk to install on: the one the lifecycle named, else the pick among
+ * the disks discovery saw, else among the drives the BMC listed (with a serial).
+ */
+function rootDisk(node: NodeRecord, provisioning: NodeProvisioning): { rootDisk?: { serial: string } | { name: string } } {
+  if (provisioning.boot.kind === 'install' && provisioning.boot.rootDiskSerial) return { rootDisk: { serial: provisioning.boot.rootDiskSerial } };
+  const seen = ((provisioning.facts as DiscoveryFacts | undefined)?.disks ?? []).map((d) => ({ serial: d.serial, name: d.name, sizeBytes: d.sizeBytes, rotational: d.rotational === true }));
+  const listed = (node.inventory?.hardware?.drives ?? [])
+    .filter((d) => d.serialNumber)
+    .map((d) => ({ serial: d.serialNumber, sizeBytes: d.capacityBytes ?? 0, rotational: d.mediaType?.toUpperCase() === 'HDD' }));
+  const pick = smallestSolidState(seen) ?? smallestSolidState(listed);
+  if (pick?.serial) return { rootDisk: { serial: pick.serial } };
+  return pick?.name ? { rootDisk: { name: pick.name } } : {};
+}
