@@ -85,7 +85,7 @@ describe('FaultInjector: one-shot faults (atMs)', () => {
   it('is not spent by a query its params rule out: a package-fail for nginx survives an install of curl', async () => {
     const { injector, at } = setup([{ id: 'nginx', target: 'node:r1-s1', kind: 'package-fail', atMs: 10, params: { package: 'nginx' } }]);
     await at(10);
-    const forPackage = (name: string) => injector.strikes('node:r1-s1', ['package-fail'], (f) => f.params?.package === name).map((f) => f.id);
+    const forPackage = (name: string) => injector.strikes('node:r1-s1', ['package-fail'], (f) => 'params' in f && f.params?.package === name).map((f) => f.id);
     expect(forPackage('curl')).toEqual([]);
     expect(forPackage('nginx')).toEqual(['nginx']);
     expect(forPackage('nginx')).toEqual([]);
