@@ -3,7 +3,7 @@
  * callers and tests can tell failures apart without parsing messages.
  * Add codes and subclasses here as the twin grows.
  */
-export type TwinErrorCode = 'INVALID_SPEC' | 'INVALID_CONFIG' | 'INVALID_STATE' | 'BOOT_SCRIPT';
+export type TwinErrorCode = 'INVALID_SPEC' | 'INVALID_CONFIG' | 'INVALID_STATE' | 'BOOT_SCRIPT' | 'UNREACHABLE';
 
 export class TwinError extends Error {
   override name = 'TwinError';

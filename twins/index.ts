@@ -42,3 +42,4 @@ export { RedfishBmc, serveRedfishHttps, TwinCa, modifierFaults, loadRedfishShare
 export type { RedfishBmcOptions, RedfishCredentials, RedfishRole, RedfishRequest, RedfishReply, EventStream, RedfishFlavour, RedfishFlavourName, ResetType, AttributeDef, RedfishHardware, BmcNetwork, RedfishSharedData, RaidType, ServeRedfishOptions, RedfishEndpoint, RedfishHttpsHost, ServedRedfishBmc, BmcModifierName } from './redfish/index.js';
 export { BootScriptError } from './errors.js';
 export * from './boot/index.js';
+export * from './machines/index.js';
