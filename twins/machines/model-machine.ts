@@ -119,7 +119,7 @@ export class ModelMachine implements Disposable {
     if (event.type === 'booted') {
       this.stopFlow();
       const device = event.boot.device;
-      this.setStage('post', device === 'None' ? 'POST, then the BIOS boot order' : `POST, then the one-time boot override: ${device}`);
+      this.setStage('post', device === 'None' ? 'POST, then the BIOS boot order' : `POST, then the boot override: ${device}`);
     } else if (event.type === 'power') {
       if (event.to === 'On') this.startFlow();
       else if (event.to === 'PoweringOff') this.stopFlow();

@@ -70,7 +70,7 @@ function checkBootServer(input: NetworkInput, role: NetworkRole, base: Cidr, gat
   const boot = input.bootServer;
   if (boot === undefined) return undefined;
   if (role !== 'provisioning') {
-    problems.add([...at, 'bootServer'], `a ${role} network has no boot server (machines network-boot on the provisioning network)`, 'move bootServer to the network with role: provisioning');
+    problems.add([...at, 'bootServer'], `a network with role ${role} has no boot server (machines network-boot on the provisioning network)`, 'move bootServer to the network with role: provisioning');
     return undefined;
   }
   const value = parseIpv4(boot.address)!;

@@ -148,7 +148,7 @@ describe('each kind of problem, with its path and fix', () => {
     });
     expect(problemAt(problems, 'networks.admin.bootServer')).toEqual({
       path: 'networks.admin.bootServer',
-      problem: 'a admin network has no boot server (machines network-boot on the provisioning network)',
+      problem: 'a network with role admin has no boot server (machines network-boot on the provisioning network)',
       fix: 'move bootServer to the network with role: provisioning',
     });
     expect(problemAt(problems, 'networks.provisioning.bootServer.address')).toEqual({
