@@ -249,6 +249,20 @@ describe('power and boot overrides', () => {
     expect(machine.os).toBeUndefined();
   });
 
+  it('a reset mid-install boots the install script again, whose used token the plan refuses: the machine halts saying so', async () => {
+    const t = await start();
+    t.register(U1);
+    t.peer.provision(U1);
+    const { server } = t.servers.get(U1)!;
+    server.powerAction('on');
+    await t.until(() => t.events.some((e) => e.type === 'stage' && e.detail.includes('writing debian 12')));
+    server.powerAction('hard-reset');
+    await t.untilStage(U1, 'halted');
+    expect(t.events.at(-1)).toMatchObject({ stage: 'halted', detail: 'the image from http://127.64.255.254:8080/images/debian-12/vmlinuz stopped' });
+    expect(t.events.at(-1)?.type === 'stage' && t.events.at(-1)).toMatchObject({ error: expect.stringContaining('answered 401: {"problem":"install token already used"') });
+    expect(t.peer.installReports).toEqual([]);
+  });
+
   it("the BMC's one-time Pxe override (Redfish) network-boots an installed machine once", async () => {
     const t = await start();
     await installed(t);
