@@ -3,7 +3,7 @@
  * callers and tests can tell failures apart without parsing messages.
  * Add codes and subclasses here as the twin grows.
  */
-export type TwinErrorCode = 'INVALID_SPEC' | 'INVALID_CONFIG' | 'INVALID_STATE';
+export type TwinErrorCode = 'INVALID_SPEC' | 'INVALID_CONFIG' | 'INVALID_STATE' | 'BOOT_SCRIPT' | 'UNREACHABLE';
 
 export class TwinError extends Error {
   override name = 'TwinError';
@@ -64,5 +64,22 @@ export class TwinStateError extends TwinError {
     message: string,
   ) {
     super('INVALID_STATE', message);
+  }
+}
+
+/**
+ * An iPXE script the twin's firmware cannot run: outside the subset of
+ * docs/provisioning.md, or wrong within it. `line` is 1-based in the script
+ * fetched from `source` (its URL).
+ */
+export class BootScriptError extends TwinError {
+  override name = 'BootScriptError';
+  constructor(
+    readonly source: string,
+    readonly line: number,
+    readonly problem: string,
+    readonly fix: string,
+  ) {
+    super('BOOT_SCRIPT', `Failed to run the iPXE script from ${source}: line ${line}: ${problem} — ${fix}`);
   }
 }

@@ -40,3 +40,6 @@ export {
 export { IpmiBmc, IPMI_PORT as IPMI_BMC_PORT, IpmiResponder, CIPHER_SUITES, COMMANDS as IPMI_COMMANDS, type IpmiBmcOptions, type IpmiResponderOptions, type IpmiUser, type CipherSuite, type UserPrivilege } from './ipmi/index.js';
 export { RedfishBmc, serveRedfishHttps, TwinCa, modifierFaults, loadRedfishSharedData, defaultSharedDir, redfishFlavour, REDFISH_FLAVOURS, REDFISH_FLAVOUR_DATA, RESET_TYPES, DEFAULT_HARDWARE, checkHardware, raidCapacityBytes, RAID_TYPES, etagOf } from './redfish/index.js';
 export type { RedfishBmcOptions, RedfishCredentials, RedfishRole, RedfishRequest, RedfishReply, EventStream, RedfishFlavour, RedfishFlavourName, ResetType, AttributeDef, RedfishHardware, BmcNetwork, RedfishSharedData, RaidType, ServeRedfishOptions, RedfishEndpoint, RedfishHttpsHost, ServedRedfishBmc, BmcModifierName } from './redfish/index.js';
+export { BootScriptError } from './errors.js';
+export * from './boot/index.js';
+export * from './machines/index.js';

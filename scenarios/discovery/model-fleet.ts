@@ -16,13 +16,14 @@ import {
   VirtualClock,
   type FaultSpec,
 } from '../../sim/index.js';
-import { modifierFaults, type Datacenter, type ResolvedServer, type SimulatedServer } from '../../twins/index.js';
+import { modifierFaults, type Datacenter, type ModelMachine, type ResolvedServer, type SimulatedServer } from '../../twins/index.js';
 import { buildSpecServer } from '../twin/spec-server.js';
 import { FetchTransport, standardDriverFactory, type BmcDriverFactory } from '../../orchestrator/index.js';
 
 export interface ModelFleetServer {
   readonly spec: ResolvedServer;
   readonly server: SimulatedServer;
+  readonly machine: ModelMachine;
 }
 
 export interface ModelFleet {
@@ -59,9 +60,9 @@ export async function startModelFleet(options: ModelFleetOptions): Promise<Model
     const udp = stack.use(new DatagramSwitch({ clock, random: random.fork('udp'), faults }));
     const servers = new Map<string, ModelFleetServer>();
     for (const spec of specs) {
-      const { server, redfish } = await buildSpecServer({ datacenter: dc, spec, clock, random, faults, datagrams: udp, stack });
+      const { server, machine, redfish } = await buildSpecServer({ datacenter: dc, spec, clock, random, faults, datagrams: udp, stack });
       if (redfish && spec.bmc.redfishPort !== undefined) stack.use(redfish.listen(http, `${spec.bmc.address}:${spec.bmc.redfishPort}`));
-      servers.set(spec.name, { spec, server });
+      servers.set(spec.name, { spec, server, machine });
     }
     const drivers = standardDriverFactory({
       clock,

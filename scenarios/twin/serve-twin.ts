@@ -1,5 +1,5 @@
 import { DisposableStack, FaultInjector, FaultPlan, SeededRandom, UdpNetwork, type Clock, type FaultSpec } from '../../sim/index.js';
-import { modifierFaults, serveRedfishHttps, type Datacenter, type RedfishEndpoint, type ResolvedServer, type ServerEvent } from '../../twins/index.js';
+import { modifierFaults, serveRedfishHttps, type Datacenter, type MachineEvent, type RedfishEndpoint, type ResolvedServer, type ServerEvent } from '../../twins/index.js';
 import { buildSpecServer } from './spec-server.js';
 
 export interface ServedBmc {
@@ -30,6 +30,8 @@ export interface ServeTwinOptions {
   readonly limit?: number;
   /** Power, boot and identify changes of every server, as they happen. */
   readonly onServerEvent?: (server: string, event: ServerEvent) => void;
+  /** Every machine's boot stages, console lines and agent activity, as they happen. */
+  readonly onMachineEvent?: (event: MachineEvent) => void;
 }
 
 function passwordFrom(server: ResolvedServer): string {
@@ -67,6 +69,7 @@ export async function serveTwin(options: ServeTwinOptions): Promise<ServedTwin> 
         const report = options.onServerEvent;
         stack.use(built.server.onEvent((event) => report(spec.name, event)));
       }
+      if (options.onMachineEvent) stack.defer(built.machine.subscribe(options.onMachineEvent));
       if (built.redfish && spec.bmc.redfishPort !== undefined) redfishEndpoints.push({ bmc: built.redfish, host: spec.bmc.address, port: spec.bmc.redfishPort });
       bmcs.push({
         server: spec.name,

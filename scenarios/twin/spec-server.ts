@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Clock, DatagramNetwork, DisposableStack, FaultInjector, Random } from '../../sim/index.js';
 import {
+  bootTargetFromSpec,
+  factsFromSpec,
   IpmiBmc,
+  ModelMachine,
   RedfishBmc,
   REDFISH_FLAVOURS,
   SimulatedServer,
@@ -13,10 +16,12 @@ import {
   type UserPrivilege,
 } from '../../twins/index.js';
 
-/** One server of a spec as the twin runs it: the server and the BMC sides that share it. */
+/** One server of a spec as the twin runs it: the server, the BMC sides that share it, and the machine that boots after POST. */
 export interface SpecServer {
   readonly spec: ResolvedServer;
   readonly server: SimulatedServer;
+  /** Network-boots from the spec's boot server, installs, runs the model agent. */
+  readonly machine: ModelMachine;
   /** Absent for IPMI-only gear; the caller serves it (in-process or over HTTPS). */
   readonly redfish: RedfishBmc | undefined;
   readonly ipmi: IpmiBmc;
@@ -77,7 +82,10 @@ export function serverIdentity(dc: Datacenter, spec: ResolvedServer): ServerIden
 /**
  * Builds one server of a spec with its BMC sides — Redfish when the flavour
  * speaks it, IPMI always — sharing one power, boot and sensor state, with the
- * spec's credentials. Model and wire fidelity differ only in where they serve it.
+ * spec's credentials, and the model machine that boots from its NIC on the
+ * provisioning network (its boot server from the spec). Model and wire
+ * fidelity differ only in where they serve it: the machine's HTTP goes
+ * through node:http/https, which the in-process network intercepts in model fidelity.
  */
 export async function buildSpecServer(options: BuildSpecServerOptions): Promise<SpecServer> {
   const { datacenter, spec, clock, random, faults, stack } = options;
@@ -112,5 +120,8 @@ export async function buildSpecServer(options: BuildSpecServerOptions): Promise<
       faults,
     }),
   );
-  return { spec, server, redfish, ipmi };
+  const machine = stack.use(
+    new ModelMachine({ server, facts: factsFromSpec(spec), boot: bootTargetFromSpec(datacenter, spec), clock, random: random.fork(`machine:${spec.name}`), faults }),
+  );
+  return { spec, server, machine, redfish, ipmi };
 }

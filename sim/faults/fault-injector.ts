@@ -67,8 +67,10 @@ export class FaultInjector {
   /**
    * Every fault of the given kinds striking `target` now, in plan order. Striking
    * spends a one-shot fault and draws its probability, so call it once per event.
+   * `applies` narrows by params (the package a `package-fail` names) before
+   * anything is spent or drawn, so a fault aimed at one package is not used up by another.
    */
-  strikes(target: string, kinds?: readonly FaultKind[]): Fault[] {
+  strikes(target: string, kinds?: readonly FaultKind[], applies?: (fault: Fault) => boolean): Fault[] {
     const t = this.elapsedMs();
     const out: Fault[] = [];
     const literal = this.byTarget.get(target) ?? [];
@@ -76,6 +78,7 @@ export class FaultInjector {
     for (const entry of candidates) {
       const { fault } = entry;
       if (entry.spent || (kinds && !kinds.includes(fault.kind)) || !entry.matches(target)) continue;
+      if (applies && !applies(fault)) continue;
       if (!this.inTime(fault, t)) continue;
       if (fault.probability !== undefined && fault.probability < 1 && !entry.random.chance(fault.probability)) continue;
       if (fault.atMs !== undefined) entry.spent = true;
@@ -86,8 +89,8 @@ export class FaultInjector {
   }
 
   /** The first fault of the given kinds striking `target` now, if any. */
-  strike(target: string, kinds?: readonly FaultKind[]): Fault | undefined {
-    return this.strikes(target, kinds)[0];
+  strike(target: string, kinds?: readonly FaultKind[], applies?: (fault: Fault) => boolean): Fault | undefined {
+    return this.strikes(target, kinds, applies)[0];
   }
 
   /**

@@ -30,6 +30,12 @@ export const COMPONENT_FAULT_KINDS = [
   'process-kill',
   /** A sensor reads `params.value` (in its units) while the fault lasts: `params: { sensor: cpu1-temp, value: 97 }`. */
   'sensor-excursion',
+  /** A machine's OS install reports `failed` to the provisioner instead of `ok`. */
+  'install-fail',
+  /** A model agent's install of one package fails as apt does (exit status 100): `params: { package: nginx }`. */
+  'package-fail',
+  /** A machine's model agent stops and stays stopped until the OS boots again. */
+  'agent-crash',
 ] as const;
 
 export type NetworkFaultKind = (typeof NETWORK_FAULT_KINDS)[number];
@@ -124,6 +130,10 @@ const faultSchema = z
   .refine((f) => !(f.atMs !== undefined && f.window !== undefined), {
     path: ['window'],
     error: 'atMs and window exclude each other — use atMs for a one-shot fault, window for a period',
+  })
+  .refine((f) => f.kind !== 'package-fail' || (typeof f.params?.package === 'string' && f.params.package !== ''), {
+    path: ['params', 'package'],
+    error: 'package-fail needs the package it fails — write params: { package: nginx }',
   });
 
 const planSchema = z

@@ -10,6 +10,7 @@ export { REDFISH_PORT, IPMI_PORT } from './addressing.js';
 export type {
   Datacenter,
   Network,
+  BootServer,
   Site,
   Row,
   Rack,

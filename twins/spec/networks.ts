@@ -65,6 +65,25 @@ function fidelityRule(fidelity: Fidelity, role: NetworkRole, cidr: Cidr): { prob
   return undefined;
 }
 
+/** A boot server belongs to a provisioning network and lives on one of its host addresses. */
+function checkBootServer(input: NetworkInput, role: NetworkRole, base: Cidr, gateway: number | undefined, at: SpecPath, problems: Problems): Network['bootServer'] {
+  const boot = input.bootServer;
+  if (boot === undefined) return undefined;
+  if (role !== 'provisioning') {
+    problems.add([...at, 'bootServer'], `a network with role ${role} has no boot server (machines network-boot on the provisioning network)`, 'move bootServer to the network with role: provisioning');
+    return undefined;
+  }
+  const value = parseIpv4(boot.address)!;
+  const first = base.base + 1;
+  const last = cidrLast(base) - 1;
+  if (!cidrContains(base, value) || value < first || value > last) {
+    problems.add([...at, 'bootServer', 'address'], `${boot.address} is not a host address of the network ${base.text}`, `use an address from ${formatIpv4(first)} to ${formatIpv4(last)}`);
+  } else if (value === gateway) {
+    problems.add([...at, 'bootServer', 'address'], `${boot.address} is the network's gateway`, 'give the boot server an address of its own');
+  }
+  return { address: boot.address, port: boot.port };
+}
+
 export function planNetworks(spec: Salvaged, problems: Problems): NetworkPlan {
   const fidelity = spec.top.fidelity;
   const declared = spec.networks ?? new Map(Object.entries(DEFAULT_NETWORKS));
@@ -117,6 +136,7 @@ export function planNetworks(spec: Salvaged, problems: Problems): NetworkPlan {
       mtu: input.mtu,
       gateway: gateway === undefined ? undefined : formatIpv4(gateway),
       allocateFrom: formatIpv4(allocateFrom),
+      bootServer: checkBootServer(input, role, base, gateway, at, problems),
     };
     byName.set(name, { network, cidr: base, allocateFrom, gateway, at });
   }

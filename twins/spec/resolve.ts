@@ -155,6 +155,18 @@ export function resolveDatacenter(document: unknown, options: ResolveOptions = {
       for (const nic of server.nics) if (nic.networks.some((n) => n.address === host)) found.add(['sharedHost', 'address'], `${host} is also ${server.name}'s address on ${nic.name}`, 'pick a shared BMC address no machine uses', 'shared-host');
     }
   }
+  // A boot server is the provisioner's address: no machine may hold it too.
+  const bootServers = new Map([...networks.byName.values()].flatMap((n) => (n.network.bootServer ? [[n.network.name, { address: n.network.bootServer.address, at: n.at }] as const] : [])));
+  if (bootServers.size > 0) {
+    for (const server of allServers) {
+      for (const nic of server.nics) {
+        for (const { network, address } of nic.networks) {
+          const boot = bootServers.get(network);
+          if (boot?.address === address) found.add([...boot.at, 'bootServer', 'address'], `${address} is also ${server.name}'s address on ${nic.name}`, 'pick a boot server address no machine uses, e.g. near the top of the network');
+        }
+      }
+    }
+  }
   credentials.finish();
 
   if (found.size > 0) throw new InvalidSpecError(source, found.render(options.locate ?? (() => undefined)));

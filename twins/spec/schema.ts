@@ -129,6 +129,20 @@ const network = z
       allocateFrom: ipv4('allocateFrom', '127.1.0.0').optional().meta({
         description: 'Where default addresses start: allocateFrom + rackIndex × 256 + rackUnit. Default: the network address.',
       }),
+      bootServer: z
+        .object(
+          {
+            address: ipv4('bootServer.address', '127.64.255.254'),
+            port: port('boot server port', 8080),
+          },
+          { error: 'bootServer must be an object — write e.g. bootServer: { address: 127.64.255.254, port: 8080 }' },
+        )
+        .strict()
+        .optional()
+        .meta({
+          description:
+            'provisioning networks only: where the provisioner serves network boot over plain HTTP (GET http://ADDRESS:PORT/boot/ipxe?mac=…, see docs/provisioning.md). Machines network-boot from it; without it they find nothing to boot from the network.',
+        }),
     },
     { error: 'a network must be an object — write e.g. { role: admin, cidr: 127.65.0.0/16, vlan: 30 }' },
   )

@@ -32,7 +32,7 @@ export function summarizeDatacenter(dc: Datacenter): string {
     `${plural(dc.sites.length, 'site')}, ${plural(rows, 'row')}, ${plural(dc.racks.length, 'rack')}, ${plural(dc.servers.length, 'server')}`,
     `(${flavours.map(([f, n]) => `${f} ${n.toLocaleString('en-US')}`).join(', ')}${modifiers.length > 0 ? `; ${modifiers.map(([m, n]) => `${m} ${n}`).join(', ')}` : ''}),`,
     `${plural(switches, 'top-of-rack switch', 'top-of-rack switches')} and ${plural(spines, 'spine')};`,
-    `networks ${dc.networks.map((n) => `${n.name} ${n.cidr}${n.vlan === undefined ? '' : ` VLAN ${n.vlan}`}`).join(', ')};`,
+    `networks ${dc.networks.map((n) => `${n.name} ${n.cidr}${n.vlan === undefined ? '' : ` VLAN ${n.vlan}`}${n.bootServer === undefined ? '' : ` (boot server ${n.bootServer.address}:${n.bootServer.port})`}`).join(', ')};`,
     `BMC passwords ${[...passwords].map(([text, n]) => `${text} (${plural(n, 'server')})`).join(', ')}.`,
   ];
   if (first) {

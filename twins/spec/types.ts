@@ -34,6 +34,14 @@ export interface Network {
   readonly gateway: string | undefined;
   /** Where default addresses start (see addressing.ts). */
   readonly allocateFrom: string;
+  /** provisioning networks only: where machines fetch their boot scripts (docs/provisioning.md). */
+  readonly bootServer: BootServer | undefined;
+}
+
+/** The provisioner's boot endpoint on a provisioning network: base URL `http://address:port`. */
+export interface BootServer {
+  readonly address: string;
+  readonly port: number;
 }
 
 export interface Site {

@@ -82,6 +82,15 @@ describe('FaultInjector: one-shot faults (atMs)', () => {
     expect(injector.strike('node:a')?.id).toBe('fault-0');
   });
 
+  it('is not spent by a query its params rule out: a package-fail for nginx survives an install of curl', async () => {
+    const { injector, at } = setup([{ id: 'nginx', target: 'node:r1-s1', kind: 'package-fail', atMs: 10, params: { package: 'nginx' } }]);
+    await at(10);
+    const forPackage = (name: string) => injector.strikes('node:r1-s1', ['package-fail'], (f) => 'params' in f && f.params?.package === name).map((f) => f.id);
+    expect(forPackage('curl')).toEqual([]);
+    expect(forPackage('nginx')).toEqual(['nginx']);
+    expect(forPackage('nginx')).toEqual([]);
+  });
+
   it('is spent by the first matching target only: a glob one-shot fault strikes one target once', async () => {
     const { injector, at } = setup([{ id: 'one', target: 'bmc:*', kind: 'reset', atMs: 10 }]);
     await at(10);

@@ -98,7 +98,7 @@ describe('FaultPlan: valid plans', () => {
   });
 
   it('accepts every component fault kind', () => {
-    const plan = FaultPlan.parse({ faults: COMPONENT_FAULT_KINDS.map((kind) => ({ target: 'node:*', kind })) });
+    const plan = FaultPlan.parse({ faults: COMPONENT_FAULT_KINDS.map((kind) => ({ target: 'node:*', kind, ...(kind === 'package-fail' ? { params: { package: 'nginx' } } : {}) })) });
     expect(plan.faults.map((f) => f.kind)).toEqual([...COMPONENT_FAULT_KINDS]);
   });
 
@@ -197,6 +197,7 @@ describe('FaultPlan: bad plans are refused with every problem at once', () => {
     { what: 'a window that is not an object', plan: { faults: [{ target: 'bmc:*', kind: 'drop', window: 5 }] }, path: 'faults[0].window' },
     { what: 'a window without toMs', plan: { faults: [{ target: 'bmc:*', kind: 'drop', window: { fromMs: 1 } }] }, path: 'faults[0].window.toMs' },
     { what: 'an unknown field in a window', plan: { faults: [{ target: 'bmc:*', kind: 'drop', window: { fromMs: 1, toMs: 2, untilMs: 3 } }] }, path: 'faults[0].window.untilMs' },
+    { what: 'a package-fail without the package', plan: { faults: [{ target: 'node:*', kind: 'package-fail' }] }, path: 'faults[0].params.package', says: /needs the package it fails/ },
     { what: 'atMs together with window', plan: { faults: [{ target: 'bmc:*', kind: 'drop', atMs: 5, window: { fromMs: 1, toMs: 9 } }] }, path: 'faults[0].window', says: /atMs and window/ },
     { what: 'a negative atMs', plan: { faults: [{ target: 'bmc:*', kind: 'drop', atMs: -1 }] }, path: 'faults[0].atMs', says: /≥ 0/ },
     { what: 'probability above 1', plan: { faults: [{ target: 'bmc:*', kind: 'drop', probability: 1.5 }] }, path: 'faults[0].probability', says: /between 0 and 1/ },
@@ -255,7 +256,7 @@ const arbFault: fc.Arbitrary<FaultSpec> = fc.oneof(
   fc.record({ target: fc.constant('link:a-b'), kind: fc.constantFrom('drop' as const, 'reset' as const), atMs: fc.nat(100_000) }),
   fc.record({
     target: fc.constant('node:*'),
-    kind: fc.constantFrom(...COMPONENT_FAULT_KINDS),
+    kind: fc.constantFrom(...COMPONENT_FAULT_KINDS.filter((kind) => kind !== 'package-fail')),
     window: fc.nat(1_000).chain((fromMs) => fc.record({ fromMs: fc.constant(fromMs), toMs: fc.integer({ min: fromMs + 1, max: fromMs + 10_000 }) })),
   }),
 );

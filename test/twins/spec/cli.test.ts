@@ -54,7 +54,7 @@ describe('drill twin validate', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^scenarios\/datacenters\/lab\.yaml: lab \(seed 0x1ab, wire fidelity, per-bmc BMC addressing\): 1 site, 1 row, 1 rack, 12 servers \(dmtf 1, dell-idrac9 2, .*ipmi-only 1; slow 1, flaky 1\), 1 top-of-rack switch and 0 spines; networks bmc 127\.1\.0\.0\/16 VLAN 10, /);
+    expect(lines[0]).toMatch(/^scenarios\/datacenters\/lab\.yaml: lab \(seed 0x1ab, wire fidelity, per-bmc BMC addressing\): 1 site, 1 row, 1 rack, 12 servers \(dmtf 1, dell-idrac9 2, .*ipmi-only 1; slow 1, flaky 1\), 1 top-of-rack switch and 0 spines; networks bmc 127\.1\.0\.0\/16 VLAN 10, provisioning 127\.64\.0\.0\/16 VLAN 20 \(boot server 127\.64\.255\.254:8080\), /);
     expect(lines[0]).toContain('BMC passwords inline in the spec (12 servers)');
     expect(lines[1]).toContain('3 racks, 120 servers');
     expect(lines[1]).toContain('BMC passwords from $DRILL_TWIN_BMC_PASSWORD (120 servers)');

@@ -32,6 +32,7 @@ describe('scenarios/datacenters/lab.yaml', () => {
 
   it('has all five networks and a top-of-rack switch at the top unit', () => {
     expect(lab.networks.map((n) => n.role).sort()).toEqual(['admin', 'bmc', 'provisioning', 'public', 'storage']);
+    expect(lab.networks.find((n) => n.role === 'provisioning')?.bootServer).toEqual({ address: '127.64.255.254', port: 8080 });
     expect(lab.racks[0]!.switches).toEqual([expect.objectContaining({ name: 'lab-r1-tor', role: 'top-of-rack', unit: 42, heightU: 1 })]);
   });
 

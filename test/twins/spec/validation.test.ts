@@ -141,6 +141,35 @@ describe('each kind of problem, with its path and fix', () => {
     expect(problemAt(problems, `${SERVER(2)}.addresses.storage`)).toMatchObject({ problem: 'network "storage" is not defined' });
   });
 
+  it('a boot server on a network that is not provisioning, outside its network, or on a machine\'s address', () => {
+    const problems = problemsAfter((s) => {
+      s.networks.admin.bootServer = { address: '127.65.255.254', port: 8080 };
+      s.networks.provisioning.bootServer = { address: '127.64.0.1', port: 8080 };
+    });
+    expect(problemAt(problems, 'networks.admin.bootServer')).toEqual({
+      path: 'networks.admin.bootServer',
+      problem: 'a network with role admin has no boot server (machines network-boot on the provisioning network)',
+      fix: 'move bootServer to the network with role: provisioning',
+    });
+    expect(problemAt(problems, 'networks.provisioning.bootServer.address')).toEqual({
+      path: 'networks.provisioning.bootServer.address',
+      problem: "127.64.0.1 is also r1-u01's address on eno1",
+      fix: 'pick a boot server address no machine uses, e.g. near the top of the network',
+    });
+    const outside = problemsAfter((s) => {
+      s.networks.provisioning.bootServer = { address: '127.64.255.255', port: 0 };
+    });
+    expect(problemAt(outside, 'networks.provisioning.bootServer.port')).toEqual({ path: 'networks.provisioning.bootServer.port', problem: '0 is below 1, the least boot server port allowed', fix: 'use 1 to 65535' });
+    const broadcast = problemsAfter((s) => {
+      s.networks.provisioning.bootServer = { address: '127.64.255.255', port: 80 };
+    });
+    expect(problemAt(broadcast, 'networks.provisioning.bootServer.address')).toEqual({
+      path: 'networks.provisioning.bootServer.address',
+      problem: '127.64.255.255 is not a host address of the network 127.64.0.0/16',
+      fix: 'use an address from 127.64.0.1 to 127.64.255.254',
+    });
+  });
+
   it('a NIC attached to an unknown network, or to the bmc network', () => {
     const problems = problemsAfter((s) => {
       s.templates['mini-1u'].nics[0].networks = ['provisoning', 'bmc'];
