@@ -93,3 +93,4 @@ export * from './hardware/index.js';
 export * from './agent/index.js';
 export * from './provisioner/index.js';
 export * from './roles/index.js';
+export * from './ready-state/index.js';

@@ -4,3 +4,4 @@ export * from './ipmi/index.js';
 export { serveTwin, type ServeTwinOptions, type ServedTwin, type ServedBmc } from './twin/serve-twin.js';
 export * from './redfish/index.js';
 export * from './discovery/index.js';
+export { startReadyStateModel, type ReadyStateModel, type ReadyStateModelOptions } from './ready-state/model-ready-state.js';

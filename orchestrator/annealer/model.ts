@@ -14,7 +14,7 @@ export interface RoleSpec {
   readonly name: string;
   /** Hard requirements: bound on the same node when absent, found anywhere in the deployment otherwise. */
   readonly requires: readonly string[];
-  /** Soft ordering: wait for these roles where the deployment has them; never binds them. */
+  /** Soft ordering: wait for these roles where the deployment has them (a local one: on the same node only); never binds them. */
   readonly after: readonly string[];
   /** A child of a cluster role waits for every node-role of it in the deployment, not just one. */
   readonly cluster: boolean;

@@ -140,7 +140,11 @@ export function bindRole(catalog: RoleCatalog, nodeRoles: ReadonlyMap<string, No
       for (const parent of chosen) parents = addUnique(parents, parent.id);
     }
     let softParents: readonly string[] = [];
-    for (const before of spec.after) for (const parent of inDeployment(before)) softParents = addUnique(softParents, parent.id);
+    // A local role is a fact about one node: waiting `after` it means after it on this node only.
+    for (const before of spec.after) {
+      const local = catalog.get(before).local;
+      for (const parent of inDeployment(before)) if (!local || parent.node === node) softParents = addUnique(softParents, parent.id);
+    }
     const created = { ...newNodeRole(deployment, roleName, node), parents, softParents };
     changed.set(id, created);
 
@@ -150,7 +154,7 @@ export function bindRole(catalog: RoleCatalog, nodeRoles: ReadonlyMap<string, No
       const otherSpec = catalog.get(other.role);
       let updated = other;
       if (spec.cluster && catalog.requirementsOf(otherSpec).includes(roleName)) updated = { ...updated, parents: addUnique(updated.parents, id) };
-      if (otherSpec.after.includes(roleName)) updated = { ...updated, softParents: addUnique(updated.softParents, id) };
+      if (otherSpec.after.includes(roleName) && (!spec.local || other.node === node)) updated = { ...updated, softParents: addUnique(updated.softParents, id) };
       if (updated !== other) changed.set(other.id, updated);
     }
     return created;

@@ -1,1 +1,2 @@
-export { LIFECYCLE_TRANSITIONS, NODE_LIFECYCLES, LifecycleTransitionError, transitionNode, type LifecycleChange } from './lifecycle.js';
+export { LIFECYCLE_TRANSITIONS, NODE_LIFECYCLES, LifecycleTransitionError, transitionNode, lifecyclePath, advanceNode, type LifecycleChange } from './lifecycle.js';
+export { moveNode } from './move-node.js';

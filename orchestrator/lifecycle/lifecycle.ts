@@ -54,3 +54,42 @@ export function transitionNode(node: NodeRecord, to: NodeLifecycle, reason: stri
     event: { type: 'node.lifecycle', subject: node.name, data: { from, to, reason } },
   };
 }
+
+/** The shortest walk on the lifecycle graph from `from` to `to` (the states after `from`), or undefined when there is none. */
+export function lifecyclePath(from: NodeLifecycle, to: NodeLifecycle): NodeLifecycle[] | undefined {
+  if (from === to) return [];
+  const previous = new Map<NodeLifecycle, NodeLifecycle>();
+  for (const queue = [from]; queue.length > 0; ) {
+    const at = queue.shift()!;
+    for (const next of LIFECYCLE_TRANSITIONS[at]) {
+      if (next === from || previous.has(next)) continue;
+      previous.set(next, at);
+      if (next === to) {
+        const path: NodeLifecycle[] = [to];
+        for (let step = at; step !== from; step = previous.get(step)!) path.unshift(step);
+        return path;
+      }
+      queue.push(next);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Walks a node to `to` along the shortest path, one `node.lifecycle` event per
+ * step (an enrolled node asked to provision passes through configured), so
+ * the history stays a walk on the graph. Pure: the caller commits it.
+ */
+export function advanceNode(node: NodeRecord, to: NodeLifecycle, reason: string): { value: NodeRecord; events: EventInput[] } {
+  const from = node.lifecycle;
+  const path = from === undefined ? undefined : lifecyclePath(from, to);
+  if (path === undefined) throw new LifecycleTransitionError(node.name, from, to);
+  let value = node;
+  const events: EventInput[] = [];
+  for (const step of path) {
+    const change = transitionNode(value, step, reason);
+    value = change.value;
+    events.push(change.event);
+  }
+  return { value, events };
+}

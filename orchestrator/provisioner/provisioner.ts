@@ -130,7 +130,7 @@ export class Provisioner {
       throw new ProvisionerError('PROVISIONER_BAD_INPUT', `os: ${intent.os.name}-${intent.os.version} — name and version must be lower-case words (letters, digits, . -), e.g. {name: "debian", version: "12"}`);
     }
     await this.update(node, (current) => ({
-      provisioning: { ...without(current.provisioning ?? { boot: intent }, 'installToken'), boot: intent },
+      provisioning: { ...without(current.provisioning ?? { boot: intent }, 'installToken', 'installFailure'), boot: intent },
       events: [{ type: 'node.boot-intent', subject: node, data: { boot: intent.kind, ...(intent.kind === 'install' ? { os: intent.os } : {}) } }],
     }));
   }

@@ -32,6 +32,8 @@ export interface ModelFleet {
   readonly servers: ReadonlyMap<string, ModelFleetServer>;
   /** The orchestrator's drivers, over the in-process network and switch. */
   readonly drivers: BmcDriverFactory;
+  /** The in-process network the BMCs and machines are on: serve the orchestrator's endpoints here too. */
+  readonly http: InProcessHttpNetwork;
   /** Runs the virtual clock until `work` settles (bounded by `timeoutMs` of virtual time). */
   settle<T>(work: Promise<T>, timeoutMs?: number): Promise<T>;
   dispose(): Promise<void>;
@@ -74,7 +76,7 @@ export async function startModelFleet(options: ModelFleetOptions): Promise<Model
       log: { warn: () => undefined },
     });
     const settle = <T>(work: Promise<T>, timeoutMs = SETTLE_TIMEOUT_MS): Promise<T> => clock.runUntilSettled(work, { timeoutMs });
-    return { clock, random, servers, drivers, settle, dispose: () => stack.dispose() };
+    return { clock, random, servers, drivers, http, settle, dispose: () => stack.dispose() };
   } catch (error) {
     await stack.dispose();
     throw error;

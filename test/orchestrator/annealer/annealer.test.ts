@@ -180,6 +180,18 @@ describe('annealer: clusters across nodes', () => {
     h.converge(echoRunner(h.catalog));
     expect(h.starts.map((s) => s.id)).toEqual(['d/a@n2', 'd/b@n1']);
   });
+
+  it('waits `after` a local role on its own node only, so one slow node holds up no other', () => {
+    const h = new AnnealerHarness([role('ntp', { local: true }), role('ready', { local: true, after: ['ntp'] })]);
+    for (const n of ['n1', 'n2']) h.addNode(n);
+    h.addDeployment('d');
+    h.bind('d', 'ntp', 'n1');
+    h.bind('d', 'ready', 'n1');
+    h.bind('d', 'ready', 'n2');
+    h.bind('d', 'ntp', 'n2');
+    expect(h.nodeRoles.get('d/ready@n1')!.softParents).toEqual(['d/ntp@n1']);
+    expect(h.nodeRoles.get('d/ready@n2')!.softParents).toEqual(['d/ntp@n2']);
+  });
 });
 
 describe('annealer: failures, retries and leases', () => {

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import type { RoleSpec, RunResult } from '../annealer/index.js';
+import type { RoleRunner, RunRequest } from '../engine/index.js';
+import { bmcFailure, resetForStagedChanges, type NodeAccess } from '../hardware/index.js';
+import { moveNode } from '../lifecycle/index.js';
+import type { BootIntent, NodeProvisioning, Store } from '../store/index.js';
+
+export const OS_IMAGE_ATTRIBUTE = 'os.image';
+
+export const OS_INSTALL_ROLE: RoleSpec = {
+  name: 'os-install',
+  requires: [],
+  after: [],
+  cluster: false,
+  local: true,
+  inputs: [OS_IMAGE_ATTRIBUTE],
+  outputs: ['os.installed'],
+  retry: { maxAttempts: 3, baseDelayMs: 30_000, maxDelayMs: 300_000 },
+};
+
+const word = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,31}$/, { error: 'must be a lower-case word (letters, digits, . -) — e.g. debian, 12' });
+export const OsImage = z.object({ name: word, version: word }).strict();
+type OsImage = z.infer<typeof OsImage>;
+
+/** What the install runner needs of the provisioner: telling it what a node's next network boot gets. */
+export interface BootIntents {
+  setBootIntent(node: string, intent: BootIntent): Promise<void>;
+}
+
+export interface OsInstallOptions {
+  readonly store: Store;
+  readonly provisioner: BootIntents;
+  readonly access: NodeAccess;
+  /** Give up on an install that has not reported after this long (default one hour). */
+  readonly timeoutMs?: number;
+  /** How often to look at the node while it installs (default 5 s). */
+  readonly pollMs?: number;
+}
+
+const sameImage = (a: unknown, b: OsImage): boolean => typeof a === 'object' && a !== null && (a as OsImage).name === b.name && (a as OsImage).version === b.version;
+
+/** Installed by us, and its agent has called in since. */
+function runningAgent(p: NodeProvisioning | undefined, since: number): boolean {
+  return p?.boot.kind === 'local' && p.installedAtMs !== undefined && p.installedAtMs >= since && p.agentSeenAtMs !== undefined && p.agentSeenAtMs >= p.installedAtMs;
+}
+
+/**
+ * Layer 4: installs the OS by network boot. It tells the provisioner to
+ * serve this node the install script, sets a one-time PXE boot override,
+ * resets the host, and waits until the installer reports and the new OS's
+ * agent calls in. A node already installed with this image (and whose agent
+ * is up) is left alone, so re-annealing reinstalls nothing.
+ */
+export class OsInstallRunner implements RoleRunner {
+  constructor(private readonly options: OsInstallOptions) {}
+
+  async run(request: RunRequest, signal: AbortSignal): Promise<RunResult> {
+    const { store, provisioner, access } = this.options;
+    const name = request.nodeRole.node;
+    const image = OsImage.safeParse(request.inputs[OS_IMAGE_ATTRIBUTE]);
+    if (!image.success) {
+      return { status: 'failed', message: `${OS_IMAGE_ATTRIBUTE}: ${image.error.issues.map((i) => `${i.path.join('.') || '(value)'} ${i.message}`).join('; ')} — set it to {name, version}, e.g. {name: debian, version: "12"}`, retryable: false };
+    }
+    const node = await access.node(name);
+    if (!node?.bmc) return { status: 'failed', message: `node ${name} has no BMC — enroll it before installing it`, retryable: false };
+    if (runningAgent(node.provisioning, 0) && sameImage(request.nodeRole.lastGood?.outputs['os.installed'], image.data)) {
+      return { status: 'ok', outputs: { 'os.installed': image.data } };
+    }
+
+    const since = access.clock.now();
+    await moveNode(store, name, 'provisioning', `installing ${image.data.name} ${image.data.version}`);
+    await provisioner.setBootIntent(name, { kind: 'install', os: image.data });
+    const booted = await access
+      .withDriver(node, async (driver, bmcSignal) => {
+        const both = AbortSignal.any([signal, bmcSignal]);
+        await driver.setBootOverride({ device: 'Pxe', persistent: false, mode: 'UEFI' }, both);
+        await resetForStagedChanges(name, driver, access.clock, both);
+        return undefined;
+      })
+      .catch(bmcFailure);
+    if (booted) return booted;
+
+    const timeoutMs = this.options.timeoutMs ?? 60 * 60_000;
+    const pollMs = this.options.pollMs ?? 5_000;
+    for (let waited = 0; waited < timeoutMs; waited += pollMs) {
+      await access.clock.sleep(pollMs, signal);
+      const p = (await access.node(name))?.provisioning;
+      if (p?.installFailure !== undefined) return { status: 'failed', message: `the installer on ${name} reported: ${p.installFailure}`, retryable: true };
+      if (runningAgent(p, since)) return { status: 'ok', outputs: { 'os.installed': image.data } };
+    }
+    return { status: 'failed', message: `${name} did not finish installing within ${Math.round(timeoutMs / 60_000)} min (no install report, or its agent never called in) — watch its console through the BMC`, retryable: true };
+  }
+}
