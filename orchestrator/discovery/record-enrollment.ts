@@ -32,6 +32,8 @@ function plan(current: Versioned<NodeRecord> | undefined, e: Enrollment): { valu
     lifecycle: restart ? 'inventoried' : from!,
     bmc: e.bmc,
     inventory: e.inventory,
+    // Re-enrolling learns the BMC again; what the provisioner knows of the machine stays.
+    ...(current?.value.provisioning ? { provisioning: current.value.provisioning } : {}),
   };
   const events: EventInput[] = restart
     ? [

@@ -70,23 +70,33 @@ export class OsInstallRunner implements RoleRunner {
     const since = access.clock.now();
     await moveNode(store, name, 'provisioning', `installing ${image.data.name} ${image.data.version}`);
     await provisioner.setBootIntent(name, { kind: 'install', os: image.data });
-    const booted = await access
-      .withDriver(node, async (driver, bmcSignal) => {
-        const both = AbortSignal.any([signal, bmcSignal]);
-        await driver.setBootOverride({ device: 'Pxe', persistent: false, mode: 'UEFI' }, both);
-        await resetForStagedChanges(name, driver, access.clock, both);
-        return undefined;
-      })
-      .catch(bmcFailure);
+    const pxeBoot = () =>
+      access
+        .withDriver(node, async (driver, bmcSignal) => {
+          const both = AbortSignal.any([signal, bmcSignal]);
+          await driver.setBootOverride({ device: 'Pxe', persistent: false, mode: 'UEFI' }, both);
+          await resetForStagedChanges(name, driver, access.clock, both);
+          return undefined;
+        })
+        .catch(bmcFailure);
+    const booted = await pxeBoot();
     if (booted) return booted;
 
     const timeoutMs = this.options.timeoutMs ?? 60 * 60_000;
     const pollMs = this.options.pollMs ?? 5_000;
+    let rediscovered = false;
     for (let waited = 0; waited < timeoutMs; waited += pollMs) {
       await access.clock.sleep(pollMs, signal);
       const p = (await access.node(name))?.provisioning;
       if (p?.installFailure !== undefined) return { status: 'failed', message: `the installer on ${name} reported: ${p.installFailure}`, retryable: true };
       if (runningAgent(p, since)) return { status: 'ok', outputs: { 'os.installed': image.data } };
+      // A node whose MACs its BMC did not list (IPMI) is unknown to the boot server until it
+      // has been discovered: that first boot discovers and powers off, the second installs.
+      if (!rediscovered && p?.discoveredAtMs !== undefined && p.discoveredAtMs >= since && (p.installedAtMs ?? 0) < since) {
+        rediscovered = true;
+        const again = await pxeBoot();
+        if (again) return again;
+      }
     }
     return { status: 'failed', message: `${name} did not finish installing within ${Math.round(timeoutMs / 60_000)} min (no install report, or its agent never called in) — watch its console through the BMC`, retryable: true };
   }

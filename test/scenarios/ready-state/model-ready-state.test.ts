@@ -51,6 +51,14 @@ describe('ready state in model fidelity (lab)', () => {
     }
   });
 
+  it('installs IPMI-only gear too: its first network boot discovers its MACs, the second installs, and no run fails', async () => {
+    const events = await model.store.events(0, 100_000);
+    const legacy = events.filter((e) => e.subject === 'lab-r1-u16').map((e) => e.type);
+    expect(legacy).toEqual(expect.arrayContaining(['node.discovered', 'node.installed', 'node.agent-up']));
+    expect(legacy.indexOf('node.discovered')).toBeLessThan(legacy.indexOf('node.installed'));
+    expect(events.filter((e) => e.type === 'node-role.finished' && e.data['status'] !== 'ok')).toEqual([]);
+  });
+
   it('walks each node through the lifecycle, one event per step', async () => {
     const events = await model.store.events(0, 100_000);
     const walk = events.filter((e) => e.type === 'node.lifecycle' && e.subject === 'lab-r1-u01').map((e) => e.data['to']);
