@@ -106,7 +106,7 @@ describeWithHost('the POSIX-sh agent against the real API over HTTPS', [commandO
     ca = CertificateAuthority.loadOrCreate(join(dir, 'tls'), clock, random);
     writeFileSync(join(dir, 'ca.crt'), ca.certificatePem);
     writeFileSync(scriptPath, AGENT_SCRIPT);
-    hub = new AgentHub({ store, clock, random, pollIntervalS: 1, maxHandOuts: 3 });
+    hub = new AgentHub({ store, clock, random, pollIntervalS: 1, maxHandOuts: 3, authCacheMs: 200 });
   });
 
   afterEach(async () => {

@@ -119,7 +119,7 @@ describe('ready-state role declarations', () => {
     const store = new SqliteStore({ path: ':memory:', clock });
     const { sha256, token } = mintToken(new SeededRandom(1), AGENT_TOKEN_PREFIX);
     await store.commit([{ kind: 'node', value: { name: 'r1-s3', reachable: true, paused: false, attributes: {}, provisioning: { boot: { kind: 'local' }, agentTokenSha256: sha256 } }, expectedVersion: undefined }], []);
-    const hub = new AgentHub({ store, clock, random: new SeededRandom(2), pollIntervalS: 5, maxHandOuts: 3 });
+    const hub = new AgentHub({ store, clock, random: new SeededRandom(2), pollIntervalS: 5, maxHandOuts: 3, authCacheMs: 0 });
     const runner = agentRunners(hub)('ntp')!;
     expect(agentRunners(hub)('etcd')).toBeUndefined();
     const nodeRole = { id: 'lab/ntp@r1-s3', node: 'r1-s3' } as never;
