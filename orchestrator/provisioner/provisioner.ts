@@ -72,6 +72,19 @@ class Refusal extends Error {
   }
 }
 
+/** The request's JSON body as `schema` reads it, or a Refusal: 400 naming the field. */
+async function jsonBody<T>(request: Request, schema: z.ZodType<T>, fix: string): Promise<T> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await request.text());
+  } catch {
+    throw new Refusal(problem(400, '(body)', 'the body is not valid JSON', fix));
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new Refusal(json(400, validationBody(parsed.error, 'body')));
+  return parsed.data;
+}
+
 /**
  * The boot server of docs/provisioning.md: one `(Request) => Promise<Response>`
  * for every `B/boot/…` endpoint, mounted on a real HTTP listener
@@ -176,15 +189,7 @@ export class Provisioner {
   }
 
   private async discovery(request: Request): Promise<Response> {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(await request.text());
-    } catch {
-      return problem(400, '(body)', 'the body is not valid JSON', 'send a JSON object {mac, facts} with Content-Type: application/json');
-    }
-    const parsed = DiscoveryBody.safeParse(raw);
-    if (!parsed.success) return json(400, validationBody(parsed.error, 'body'));
-    const { mac, facts } = parsed.data;
+    const { mac, facts } = await jsonBody(request, DiscoveryBody, 'send a JSON object {mac, facts} with Content-Type: application/json');
     return this.retrying(async () => {
       const matched = matchDiscovery((await this.options.store.snapshot()).nodes, mac, facts);
       if (!matched) {
@@ -233,15 +238,7 @@ export class Provisioner {
 
   private async done(name: string, request: Request): Promise<Response> {
     const token = bearerToken(request.headers.get('authorization') ?? undefined) ?? '';
-    let raw: unknown;
-    try {
-      raw = JSON.parse(await request.text());
-    } catch {
-      return problem(400, '(body)', 'the body is not valid JSON', 'send {"status": "ok"} or {"status": "failed", "message": "…"}');
-    }
-    const parsed = InstallDone.safeParse(raw);
-    if (!parsed.success) return json(400, validationBody(parsed.error, 'body'));
-    const report = parsed.data;
+    const report = await jsonBody(request, InstallDone, 'send {"status": "ok"} or {"status": "failed", "message": "…"}');
     return this.retrying(async () => {
       const node = await this.node(name);
       const provisioning = node.value.provisioning;
