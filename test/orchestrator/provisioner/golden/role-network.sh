@@ -59,7 +59,8 @@ iface bond0 inet manual
 '
 if [ "$drill_did" = 1 ]; then drill_note file '/etc/network/interfaces.d/drill-bond0'; drill_fc_0=1; fi
 # command /var/lib/drill/stamps/ifup-bond0-09fb38ba3a045c24
-if [ -e "$R"'/var/lib/drill/stamps/ifup-bond0-09fb38ba3a045c24' ]; then :; else (cd / && sh -e -c 'ifup bond0
+if [ -e "$R"'/var/lib/drill/stamps/ifup-bond0-09fb38ba3a045c24' ]; then :; else (cd / && sh -e -c 'if ifquery --state bond0 >/dev/null 2>&1; then ifdown bond0; fi
+ifup bond0
 mkdir -p "$DRILL_ROOT/var/lib/drill/stamps"
 touch "$DRILL_ROOT/var/lib/drill/stamps/ifup-bond0-09fb38ba3a045c24"'); drill_note command '/var/lib/drill/stamps/ifup-bond0-09fb38ba3a045c24'; fi
 # file /etc/network/interfaces.d/drill-bond0.100
@@ -71,7 +72,8 @@ iface bond0.100 inet static
 '
 if [ "$drill_did" = 1 ]; then drill_note file '/etc/network/interfaces.d/drill-bond0.100'; drill_fc_1=1; fi
 # command /var/lib/drill/stamps/ifup-bond0.100-5db9efe435282c30
-if [ -e "$R"'/var/lib/drill/stamps/ifup-bond0.100-5db9efe435282c30' ]; then :; else (cd / && sh -e -c 'ifup bond0.100
+if [ -e "$R"'/var/lib/drill/stamps/ifup-bond0.100-5db9efe435282c30' ]; then :; else (cd / && sh -e -c 'if ifquery --state bond0.100 >/dev/null 2>&1; then ifdown bond0.100; fi
+ifup bond0.100
 mkdir -p "$DRILL_ROOT/var/lib/drill/stamps"
 touch "$DRILL_ROOT/var/lib/drill/stamps/ifup-bond0.100-5db9efe435282c30"'); drill_note command '/var/lib/drill/stamps/ifup-bond0.100-5db9efe435282c30'; fi
 [ "$drill_changed" = 1 ] || printf 'drill: unchanged\n'
