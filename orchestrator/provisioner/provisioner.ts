@@ -72,6 +72,15 @@ class Refusal extends Error {
   }
 }
 
+/** The node name in an install path, decoded. */
+function nodeName(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new Refusal(problem(400, 'path.node', `${segment} is not a valid URL path segment`, 'use the node name from the kernel line (drill.node)'));
+  }
+}
+
 /** The request's JSON body as `schema` reads it, or a Refusal: 400 naming the field. */
 async function jsonBody<T>(request: Request, schema: z.ZodType<T>, fix: string): Promise<T> {
   let raw: unknown;
@@ -128,8 +137,8 @@ export class Provisioner {
       if (request.method === 'GET' && path === '/boot/ipxe') return await this.ipxe(url.searchParams.get('mac'));
       if (request.method === 'POST' && path === '/boot/discovery') return await this.discovery(request);
       if (request.method === 'GET' && path === '/boot/agent.sh') return text(200, AGENT_SCRIPT, { 'content-type': 'text/x-shellscript; charset=utf-8' });
-      if (request.method === 'GET' && install?.[2] === 'plan') return await this.plan(decodeURIComponent(install[1]!), request);
-      if (request.method === 'POST' && install?.[2] === 'done') return await this.done(decodeURIComponent(install[1]!), request);
+      if (request.method === 'GET' && install?.[2] === 'plan') return await this.plan(nodeName(install[1]!), request);
+      if (request.method === 'POST' && install?.[2] === 'done') return await this.done(nodeName(install[1]!), request);
     } catch (error) {
       if (error instanceof Refusal) return error.response;
       throw error;

@@ -209,6 +209,7 @@ describeWithHost('boot server over loopback, driven with curl', [commandOnPath('
     expect(await curl('/boot/discovery', { raw: '{"mac":' })).toMatchObject({ status: 400, body: expect.stringContaining('"field":"(body)"') });
     expect(await curl('/boot/ipxe?mac=zz')).toMatchObject({ status: 400, body: expect.stringContaining('"field":"query.mac"') });
     expect((await curl('/boot/nothing')).status).toBe(404);
+    expect(JSON.parse((await curl('/boot/install/%E0%A4%A/plan')).body)).toMatchObject({ field: 'path.node' });
     expect(JSON.parse((await curl('/boot/install/lab-r1-u01/done', { post: { status: 'maybe' } })).body)).toMatchObject({ field: 'status' });
   });
 });
