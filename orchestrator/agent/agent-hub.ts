@@ -47,9 +47,9 @@ export class AgentHub {
   private readonly authenticated = new Map<string, { readonly node: Versioned<NodeRecord>; readonly untilMs: number }>();
 
   constructor(private readonly options: AgentHubOptions) {
-    if (!(options.pollIntervalS >= 1)) throw new Error(`pollIntervalS: ${options.pollIntervalS} — use a whole number of seconds ≥ 1`);
-    if (!(options.maxHandOuts >= 1)) throw new Error(`maxHandOuts: ${options.maxHandOuts} — use a number ≥ 1`);
-    if (!(options.authCacheMs >= 0)) throw new Error(`authCacheMs: ${options.authCacheMs} — use milliseconds ≥ 0 (0 reads the store on every call)`);
+    if (!(Number.isInteger(options.pollIntervalS) && options.pollIntervalS >= 1)) throw new AgentError('AGENT_BAD_CONFIG', `pollIntervalS: ${options.pollIntervalS} — use a whole number of seconds ≥ 1`);
+    if (!(options.maxHandOuts >= 1)) throw new AgentError('AGENT_BAD_CONFIG', `maxHandOuts: ${options.maxHandOuts} — use a number ≥ 1`);
+    if (!(options.authCacheMs >= 0)) throw new AgentError('AGENT_BAD_CONFIG', `authCacheMs: ${options.authCacheMs} — use milliseconds ≥ 0 (0 reads the store on every call)`);
   }
 
   get pollIntervalS(): number {
