@@ -30,8 +30,19 @@ const golden: Record<string, () => string> = {
   'local.ipxe': () => localScript('lab-r1-u01 is installed'),
   'dnsmasq-range.conf': () => dnsmasqConfig({ interface: 'eno1', dhcp: dhcpRange, bootUrl: B, tftpRoot: '/srv/tftp', hosts }),
   'dnsmasq-proxy.conf': () => dnsmasqConfig({ interface: 'eno1', dhcp: { kind: 'proxy', network: '10.0.0.0', netmask: '255.255.255.0' }, bootUrl: B, tftpRoot: '/srv/tftp', hosts }),
-  ...Object.fromEntries(READY_STATE_ROLES.map((role) => [`role-${role.spec.name}.sh`, () => renderShell(role.resources(inputs[role.spec.name]!, 'lab-r1-u01'), `lab/${role.spec.name}@lab-r1-u01`)])),
+  ...Object.fromEntries(READY_STATE_ROLES.map((role) => [`role-${role.spec.name}.sh`, () => roleShell(role.spec.name)])),
 };
+
+/** The role's shell; past the first role, without the prelude every item shares (role-hostname.sh shows it). */
+function roleShell(name: string): string {
+  const role = READY_STATE_ROLES.find((r) => r.spec.name === name)!;
+  const shell = renderShell(role.resources(inputs[name]!, 'lab-r1-u01'), `lab/${name}@lab-r1-u01`);
+  if (role === READY_STATE_ROLES[0]) return shell;
+  const lines = shell.split('\n');
+  const start = lines.indexOf('set -eu');
+  const end = lines.indexOf('}', lines.indexOf('drill_apt_update() {'));
+  return [...lines.slice(0, start), '# (the prelude every work item shares: see role-hostname.sh)', ...lines.slice(end + 1)].join('\n');
+}
 
 it.each(Object.keys(golden))('%s is what the orchestrator generates', (name) => {
   const file = fileURLToPath(new URL(`golden/${name}`, import.meta.url));
