@@ -102,7 +102,7 @@ async function until(predicate: () => boolean, what: string): Promise<void> {
 
 const file = (content: string) => [{ kind: 'file' as const, path: '/etc/drill/motd', content, mode: '0644' }];
 
-describeWithHost('the POSIX-sh agent against the real API over HTTPS', [commandOnPath('sh'), commandOnPath('curl'), commandOnPath('base64'), commandOnPath('od')], () => {
+describeWithHost('the POSIX-sh agent against the real API over HTTPS', [commandOnPath('sh'), commandOnPath('curl'), commandOnPath('base64'), commandOnPath('od'), commandOnPath('timeout')], () => {
   beforeAll(() => {
     store = new ObservedStore(new SqliteStore({ path: join(dir, 'drill.db'), clock }));
     ca = CertificateAuthority.loadOrCreate(join(dir, 'tls'), clock, random);
