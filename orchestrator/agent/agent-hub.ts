@@ -14,7 +14,15 @@ export interface AgentHubOptions {
   readonly pollIntervalS: number;
   /** Hand-outs of one item before it fails as lost (an agent that polls again without a result lost it: a reboot, a crash). */
   readonly maxHandOuts: number;
+  /**
+   * How long a token → node answer is reused without reading the store (0: never).
+   * Finding a token scans every node of a store snapshot; a fleet's polls need
+   * not each pay for that. A revoked token keeps working at most this long.
+   */
+  readonly authCacheMs: number;
 }
+
+const MAX_CACHED_TOKENS = 100_000;
 
 interface Pending {
   item: WorkItem;
@@ -34,10 +42,14 @@ interface Pending {
 export class AgentHub {
   private readonly queues = new Map<string, Pending[]>();
   private readonly seen = new Map<string, number>();
+  /** Tokens whose agent's first call is recorded (the cached record may predate that write). */
+  private readonly announced = new Set<string>();
+  private readonly authenticated = new Map<string, { readonly node: Versioned<NodeRecord>; readonly untilMs: number }>();
 
   constructor(private readonly options: AgentHubOptions) {
-    if (!(options.pollIntervalS >= 1)) throw new Error(`pollIntervalS: ${options.pollIntervalS} — use a whole number of seconds ≥ 1`);
-    if (!(options.maxHandOuts >= 1)) throw new Error(`maxHandOuts: ${options.maxHandOuts} — use a number ≥ 1`);
+    if (!(Number.isInteger(options.pollIntervalS) && options.pollIntervalS >= 1)) throw new AgentError('AGENT_BAD_CONFIG', `pollIntervalS: ${options.pollIntervalS} — use a whole number of seconds ≥ 1`);
+    if (!(options.maxHandOuts >= 1)) throw new AgentError('AGENT_BAD_CONFIG', `maxHandOuts: ${options.maxHandOuts} — use a number ≥ 1`);
+    if (!(options.authCacheMs >= 0)) throw new AgentError('AGENT_BAD_CONFIG', `authCacheMs: ${options.authCacheMs} — use milliseconds ≥ 0 (0 reads the store on every call)`);
   }
 
   get pollIntervalS(): number {
@@ -78,7 +90,19 @@ export class AgentHub {
   async authenticate(token: string): Promise<Versioned<NodeRecord> | undefined> {
     if (token === '') return undefined;
     const sha256 = tokenDigest(token);
-    for (const node of (await this.options.store.snapshot()).nodes.values()) if (node.value.provisioning?.agentTokenSha256 === sha256) return node;
+    const now = this.options.clock.now();
+    const cached = this.authenticated.get(sha256);
+    if (cached && now < cached.untilMs) return cached.node;
+    this.authenticated.delete(sha256);
+    for (const node of (await this.options.store.snapshot()).nodes.values()) {
+      if (node.value.provisioning?.agentTokenSha256 !== sha256) continue;
+      if (this.options.authCacheMs > 0) {
+        // Expired entries go as they are found; a bound keeps tokens never asked about again from piling up.
+        if (this.authenticated.size >= MAX_CACHED_TOKENS) this.authenticated.clear();
+        this.authenticated.set(sha256, { node, untilMs: now + this.options.authCacheMs });
+      }
+      return node;
+    }
     return undefined;
   }
 
@@ -126,15 +150,19 @@ export class AgentHub {
     const now = this.options.clock.now();
     this.seen.set(node.value.name, now);
     const provisioning = node.value.provisioning;
-    if (!provisioning || provisioning.agentSeenAtMs !== undefined) return;
+    const sha256 = provisioning?.agentTokenSha256;
+    if (!provisioning || !sha256 || provisioning.agentSeenAtMs !== undefined || this.announced.has(sha256)) return;
     try {
       await this.options.store.commit(
         [{ kind: 'node', value: { ...node.value, provisioning: { ...provisioning, agentSeenAtMs: now } }, expectedVersion: node.version }],
         [{ type: 'node.agent-up', subject: node.value.name, data: { atMs: now } }],
       );
+      if (this.announced.size >= MAX_CACHED_TOKENS) this.announced.clear();
+      this.announced.add(sha256);
     } catch (error) {
       // Someone else wrote the node meanwhile: the next poll reads it afresh and records the first sighting then.
       if (!(error instanceof ConflictError)) throw error;
+      this.authenticated.delete(sha256);
     }
   }
 

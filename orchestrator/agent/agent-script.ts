@@ -1,7 +1,7 @@
 /**
  * The node agent (docs/provisioning.md "Agent API"), served by the provisioner
  * at `B/boot/agent.sh` and installed as a boot-time service. POSIX sh plus
- * curl, base64, od, sed, tail: no bash, no JSON parser. It takes the work
+ * curl, base64, od, sed, tail, timeout: no bash, no JSON parser. It takes the work
  * item's `id` and `shellBase64` (both plain [A-Za-z0-9+/=-] text) out of the
  * JSON with sed, and posts its output base64-encoded, so no byte of either
  * needs escaping. Written without `${…}` and backquotes so it can sit in this
@@ -23,6 +23,7 @@ export const AGENT_SCRIPT = String.raw`#!/bin/sh
 #   DRILL_AGENT_BACKOFF_MIN_MS  first delay after a failed call (default 1000)
 #   DRILL_AGENT_BACKOFF_MAX_MS  longest delay (default 60000)
 #   DRILL_AGENT_POLL_MS         delay between polls when idle (default: the server's Retry-After)
+#   DRILL_AGENT_ITEM_TIMEOUT_S  a work item still running after this is stopped, status 124 (default 3600)
 
 [ -n "$DRILL_AGENT_CONFIG" ] || DRILL_AGENT_CONFIG=/etc/drill/agent.conf
 if [ -r "$DRILL_AGENT_CONFIG" ]; then . "$DRILL_AGENT_CONFIG"; fi
@@ -30,6 +31,7 @@ if [ -r "$DRILL_AGENT_CONFIG" ]; then . "$DRILL_AGENT_CONFIG"; fi
 [ -n "$DRILL_AGENT_DIR" ] || DRILL_AGENT_DIR=/var/lib/drill-agent
 [ -n "$DRILL_AGENT_BACKOFF_MIN_MS" ] || DRILL_AGENT_BACKOFF_MIN_MS=1000
 [ -n "$DRILL_AGENT_BACKOFF_MAX_MS" ] || DRILL_AGENT_BACKOFF_MAX_MS=60000
+[ -n "$DRILL_AGENT_ITEM_TIMEOUT_S" ] || DRILL_AGENT_ITEM_TIMEOUT_S=3600
 
 log() { printf 'drill-agent: %s\n' "$*" >&2; }
 if [ -z "$DRILL_API" ] || [ -z "$DRILL_TOKEN" ]; then
@@ -96,8 +98,9 @@ run_item() {
   if [ -z "$id" ]; then backoff "the work item has no id: $(head -c 200 "$dir/body")"; return; fi
   field shellBase64 | base64 -d > "$dir/item.sh"
   log "running $id"
-  (cd / && sh -e "$dir/item.sh") > "$dir/output" 2>&1
+  (cd / && timeout "$DRILL_AGENT_ITEM_TIMEOUT_S" sh -e "$dir/item.sh") > "$dir/output" 2>&1
   status=$?
+  [ "$status" != 124 ] || printf 'drill-agent: stopped after %s s (DRILL_AGENT_ITEM_TIMEOUT_S)\n' "$DRILL_AGENT_ITEM_TIMEOUT_S" >> "$dir/output"
   if grep -q '^drill: changed ' "$dir/output"; then changed=true; else changed=false; fi
   printf '{"exitStatus":%d,"changed":%s,"outputBase64":"%s"}' "$status" "$changed" "$(tail -c 65536 "$dir/output" | base64 | tr -d '\n')" > "$dir/result.json"
   log "$id exited with status $status"

@@ -1,5 +1,5 @@
 /** Why a work item could not be dispatched, rendered or answered. */
-export type AgentErrorCode = 'AGENT_BAD_INPUT' | 'AGENT_NOT_OUTSTANDING' | 'AGENT_LOST_ITEM';
+export type AgentErrorCode = 'AGENT_BAD_CONFIG' | 'AGENT_BAD_INPUT' | 'AGENT_NOT_OUTSTANDING' | 'AGENT_LOST_ITEM';
 
 export class AgentError extends Error {
   override name = 'AgentError';

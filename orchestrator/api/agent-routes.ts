@@ -28,9 +28,9 @@ export const AgentResultInput = z
   .strict()
   .refine((r) => (r.output === undefined) !== (r.outputBase64 === undefined), { error: 'give exactly one of output and outputBase64 — the output as text, or base64 for an agent without a JSON encoder' });
 
+/** The hub that authenticated the request: the mount answers 503 for `auth: 'agent'` routes of an API without one. */
 function hub(ctx: ApiContext): AgentHub {
-  if (!ctx.agents) throw new ApiError(503, 'this orchestrator serves no node agents', 'run the API from `drill serve`, which wires the agent hub');
-  return ctx.agents;
+  return ctx.agents!;
 }
 
 export const AGENT_ROUTES: readonly Route[] = [

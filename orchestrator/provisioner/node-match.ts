@@ -3,14 +3,20 @@ import type { DiscoveryFacts } from './discovery-facts.js';
 
 export type MatchedBy = 'mac' | 'uuid' | 'serial';
 
+/** Records never change in place, so a node's MACs are worked out once per record version. */
+const known = new WeakMap<NodeRecord, ReadonlySet<string>>();
+
 /** Every MAC a node is known by: its BMC inventory's NICs (in use and burned-in) and what discovery reported. */
-export function macsOf(node: NodeRecord): Set<string> {
+export function macsOf(node: NodeRecord): ReadonlySet<string> {
+  const cached = known.get(node);
+  if (cached) return cached;
   const macs = new Set<string>();
   for (const nic of node.inventory?.hardware?.nics ?? []) {
     macs.add(nic.macAddress.toLowerCase());
     if (nic.permanentMacAddress) macs.add(nic.permanentMacAddress.toLowerCase());
   }
   for (const mac of node.provisioning?.macs ?? []) macs.add(mac);
+  known.set(node, macs);
   return macs;
 }
 

@@ -72,6 +72,28 @@ class Refusal extends Error {
   }
 }
 
+/** The node name in an install path, decoded. */
+function nodeName(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new Refusal(problem(400, 'path.node', `${segment} is not a valid URL path segment`, 'use the node name from the kernel line (drill.node)'));
+  }
+}
+
+/** The request's JSON body as `schema` reads it, or a Refusal: 400 naming the field. */
+async function jsonBody<T>(request: Request, schema: z.ZodType<T>, fix: string): Promise<T> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await request.text());
+  } catch {
+    throw new Refusal(problem(400, '(body)', 'the body is not valid JSON', fix));
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new Refusal(json(400, validationBody(parsed.error, 'body')));
+  return parsed.data;
+}
+
 /**
  * The boot server of docs/provisioning.md: one `(Request) => Promise<Response>`
  * for every `B/boot/…` endpoint, mounted on a real HTTP listener
@@ -115,8 +137,8 @@ export class Provisioner {
       if (request.method === 'GET' && path === '/boot/ipxe') return await this.ipxe(url.searchParams.get('mac'));
       if (request.method === 'POST' && path === '/boot/discovery') return await this.discovery(request);
       if (request.method === 'GET' && path === '/boot/agent.sh') return text(200, AGENT_SCRIPT, { 'content-type': 'text/x-shellscript; charset=utf-8' });
-      if (request.method === 'GET' && install?.[2] === 'plan') return await this.plan(decodeURIComponent(install[1]!), request);
-      if (request.method === 'POST' && install?.[2] === 'done') return await this.done(decodeURIComponent(install[1]!), request);
+      if (request.method === 'GET' && install?.[2] === 'plan') return await this.plan(nodeName(install[1]!), request);
+      if (request.method === 'POST' && install?.[2] === 'done') return await this.done(nodeName(install[1]!), request);
     } catch (error) {
       if (error instanceof Refusal) return error.response;
       throw error;
@@ -176,15 +198,7 @@ export class Provisioner {
   }
 
   private async discovery(request: Request): Promise<Response> {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(await request.text());
-    } catch {
-      return problem(400, '(body)', 'the body is not valid JSON', 'send a JSON object {mac, facts} with Content-Type: application/json');
-    }
-    const parsed = DiscoveryBody.safeParse(raw);
-    if (!parsed.success) return json(400, validationBody(parsed.error, 'body'));
-    const { mac, facts } = parsed.data;
+    const { mac, facts } = await jsonBody(request, DiscoveryBody, 'send a JSON object {mac, facts} with Content-Type: application/json');
     return this.retrying(async () => {
       const matched = matchDiscovery((await this.options.store.snapshot()).nodes, mac, facts);
       if (!matched) {
@@ -233,15 +247,7 @@ export class Provisioner {
 
   private async done(name: string, request: Request): Promise<Response> {
     const token = bearerToken(request.headers.get('authorization') ?? undefined) ?? '';
-    let raw: unknown;
-    try {
-      raw = JSON.parse(await request.text());
-    } catch {
-      return problem(400, '(body)', 'the body is not valid JSON', 'send {"status": "ok"} or {"status": "failed", "message": "…"}');
-    }
-    const parsed = InstallDone.safeParse(raw);
-    if (!parsed.success) return json(400, validationBody(parsed.error, 'body'));
-    const report = parsed.data;
+    const report = await jsonBody(request, InstallDone, 'send {"status": "ok"} or {"status": "failed", "message": "…"}');
     return this.retrying(async () => {
       const node = await this.node(name);
       const provisioning = node.value.provisioning;

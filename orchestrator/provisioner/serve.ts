@@ -1,6 +1,10 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
+import { join, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 
 export interface ServeProvisionerOptions {
   readonly host: string;
@@ -9,6 +13,8 @@ export interface ServeProvisionerOptions {
   readonly handle: (request: Request) => Promise<Response>;
   /** Where unexpected errors go (the machine only hears "internal error"). */
   readonly onInternalError: (error: unknown) => void;
+  /** Served as `B/images/…` (kernels, initrds, the virtual-media ISO) when given; real hardware needs them, the twin does not. */
+  readonly imagesDir?: string;
 }
 
 export interface RunningProvisioner {
@@ -30,7 +36,29 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
+/** A file under `imagesDir` streamed as is, or false when the request is not for one (the handler answers). */
+async function image(req: IncomingMessage, res: ServerResponse, imagesDir: string): Promise<boolean> {
+  const path = new URL(req.url ?? '/', 'http://boot').pathname;
+  if (!path.startsWith('/images/') || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+  const root = resolve(imagesDir);
+  let file: string;
+  try {
+    file = resolve(join(root, decodeURIComponent(path.slice('/images/'.length))));
+  } catch {
+    return false;
+  }
+  // resolve() folds any ../ first, so a path that leaves the folder is caught here.
+  if (!file.startsWith(root + sep)) return false;
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) return false;
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(info.size) });
+  if (req.method === 'HEAD') res.end();
+  else await pipeline(createReadStream(file), res);
+  return true;
+}
+
 async function answer(req: IncomingMessage, res: ServerResponse, base: string, options: ServeProvisionerOptions): Promise<void> {
+  if (options.imagesDir !== undefined && (await image(req, res, options.imagesDir))) return;
   const body = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req);
   if (body === undefined) {
     res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ problem: `the body is over ${MAX_BODY_BYTES} bytes`, fix: 'send the facts the discovery image sees, not more' }));

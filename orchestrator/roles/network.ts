@@ -56,7 +56,7 @@ const method = (address: string | undefined): string => (address ? 'static' : 'm
 
 /**
  * Bonds and VLANs as ifupdown stanzas in `/etc/network/interfaces.d/`, one
- * file per interface, brought up once per version of the file. An interface
+ * file per interface, brought up (again) once per version of the file. An interface
  * the attributes no longer name keeps its file: removing links is the
  * operator's call.
  */
@@ -98,7 +98,8 @@ export const NETWORK_ROLE: AgentRole = {
     ];
     for (const file of files) {
       const resource = managedFile(`/etc/network/interfaces.d/drill-${file.name}`, file.lines);
-      resources.push(resource, onceFor(`ifup-${file.name}`, resource.content, `ifup ${file.name}`));
+      // ifup leaves an interface that is already up as it was: take it down first so the new stanza applies.
+      resources.push(resource, onceFor(`ifup-${file.name}`, resource.content, `if ifquery --state ${file.name} >/dev/null 2>&1; then ifdown ${file.name}; fi\nifup ${file.name}`));
     }
     return resources;
   },

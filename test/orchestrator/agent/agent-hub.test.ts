@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { AgentError, AgentHub, AgentRoleRunner, AGENT_TOKEN_PREFIX, BadInputError, mintToken, SqliteStore, type NodeRecord, type Versioned } from '../../../orchestrator/index.js';
 import { SeededRandom, VirtualClock } from '../../../sim/index.js';
 
-async function setup() {
+async function setup(authCacheMs = 0) {
   const clock = new VirtualClock();
   const store = new SqliteStore({ path: ':memory:', clock });
   const random = new SeededRandom(7);
   const { token, sha256 } = mintToken(random, AGENT_TOKEN_PREFIX);
   await store.commit([{ kind: 'node', value: { name: 'n1', reachable: true, paused: false, attributes: {}, provisioning: { boot: { kind: 'local' }, agentTokenSha256: sha256 } }, expectedVersion: undefined }], []);
-  const hub = new AgentHub({ store, clock, random, pollIntervalS: 5, maxHandOuts: 2 });
+  const hub = new AgentHub({ store, clock, random, pollIntervalS: 5, maxHandOuts: 2, authCacheMs });
   const node = async (): Promise<Versioned<NodeRecord>> => (await hub.authenticate(token))!;
   return { store, hub, node, token, clock };
 }
@@ -21,6 +21,16 @@ describe('AgentHub', () => {
     expect((await hub.authenticate(token))?.value.name).toBe('n1');
     expect(await hub.authenticate(`${token}x`)).toBeUndefined();
     expect(await hub.authenticate('')).toBeUndefined();
+  });
+
+  it('reuses a token answer for authCacheMs, then sees a revocation', async () => {
+    const { hub, token, store, clock } = await setup(5_000);
+    expect((await hub.authenticate(token))?.value.name).toBe('n1');
+    const current = (await store.snapshot()).nodes.get('n1')!;
+    await store.commit([{ kind: 'node', value: { ...current.value, provisioning: { boot: { kind: 'local' } } }, expectedVersion: current.version }], []);
+    expect((await hub.authenticate(token))?.value.name).toBe('n1');
+    await clock.runFor(5_000);
+    expect(await hub.authenticate(token)).toBeUndefined();
   });
 
   it('hands out one item at a time, in dispatch order, and refuses a result for another', async () => {

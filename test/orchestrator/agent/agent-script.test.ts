@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +82,7 @@ function startAgent(name: string, api: string, token: string): Agent {
       DRILL_AGENT_BACKOFF_MIN_MS: '100',
       DRILL_AGENT_BACKOFF_MAX_MS: '400',
       DRILL_AGENT_POLL_MS: '100',
+      DRILL_AGENT_ITEM_TIMEOUT_S: '2',
       DRILL_ROOT: root,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -100,13 +102,13 @@ async function until(predicate: () => boolean, what: string): Promise<void> {
 
 const file = (content: string) => [{ kind: 'file' as const, path: '/etc/drill/motd', content, mode: '0644' }];
 
-describeWithHost('the POSIX-sh agent against the real API over HTTPS', [commandOnPath('sh'), commandOnPath('curl'), commandOnPath('base64'), commandOnPath('od')], () => {
+describeWithHost('the POSIX-sh agent against the real API over HTTPS', [commandOnPath('sh'), commandOnPath('curl'), commandOnPath('base64'), commandOnPath('od'), commandOnPath('timeout')], () => {
   beforeAll(() => {
     store = new ObservedStore(new SqliteStore({ path: join(dir, 'drill.db'), clock }));
     ca = CertificateAuthority.loadOrCreate(join(dir, 'tls'), clock, random);
     writeFileSync(join(dir, 'ca.crt'), ca.certificatePem);
     writeFileSync(scriptPath, AGENT_SCRIPT);
-    hub = new AgentHub({ store, clock, random, pollIntervalS: 1, maxHandOuts: 3 });
+    hub = new AgentHub({ store, clock, random, pollIntervalS: 1, maxHandOuts: 3, authCacheMs: 200 });
   });
 
   afterEach(async () => {
@@ -119,7 +121,7 @@ describeWithHost('the POSIX-sh agent against the real API over HTTPS', [commandO
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('fetches a work item, runs it, posts the result, and the dispatch resolves', async () => {
+  it('fetches a work item, runs it, posts the result, and the dispatch resolves; stops an item that hangs', async () => {
     const server = await serve();
     const token = await nodeWithAgent('n1');
     const agent = startAgent('n1', server.url, token);
@@ -130,9 +132,29 @@ describeWithHost('the POSIX-sh agent against the real API over HTTPS', [commandO
     expect(await hub.dispatch('n1', 'lab/motd@n1', file('hello\n'), signal)).toEqual({ exitStatus: 0, changed: false, output: 'drill: unchanged\n' });
     const failed = await hub.dispatch('n1', 'lab/check@n1', [{ kind: 'check', run: 'exit 3', description: 'never true' }], signal);
     expect(failed).toMatchObject({ exitStatus: 1, changed: false, output: 'drill: check failed: never true\n' });
+    const hung = await hub.dispatch('n1', 'lab/hang@n1', [{ kind: 'command', run: 'sleep 30' }], signal);
+    expect(hung).toMatchObject({ exitStatus: 124, output: 'drill-agent: stopped after 2 s (DRILL_AGENT_ITEM_TIMEOUT_S)\n' });
     const events = (await store.events(0, 1000)).filter((e) => e.type === 'node.agent-up' && e.subject === 'n1');
     expect(events).toHaveLength(1);
     expect(hub.lastSeenMs('n1')).toBeGreaterThan(0);
+  });
+
+  it('answers the agent routes only with an agent token, and refuses bad results with field errors', async () => {
+    const server = await serve();
+    const token = await nodeWithAgent('n4');
+    expect(await call(server, 'GET', '/api/v1/agent/work', token)).toMatchObject({ status: 204, retryAfter: '1' });
+    expect((await call(server, 'GET', '/api/v1/agent/work', 'drill_operator-token')).status).toBe(401);
+    expect((await call(server, 'GET', '/api/v1/nodes', token)).status).toBe(401);
+    expect(await call(server, 'POST', '/api/v1/agent/work/w-none/result', token, { exitStatus: 0, changed: false, output: '' })).toMatchObject({
+      status: 409,
+      body: { problem: 'work item w-none is not outstanding for n4' },
+    });
+    expect(await call(server, 'POST', '/api/v1/agent/work/w-none/result', token, { exitStatus: 300, changed: 'yes', output: '', outputBase64: '' })).toMatchObject({
+      status: 400,
+      body: { field: 'exitStatus', problem: 'exitStatus must be 0–255', problems: expect.arrayContaining([expect.objectContaining({ field: 'changed' })]) },
+    });
+    const doc = await call(server, 'GET', '/api/v1/openapi.json', token);
+    expect(doc.body.paths['/api/v1/agent/work'].get.security).toEqual([{ agentToken: [] }]);
   });
 
   it('exits when its token is revoked (401)', async () => {
@@ -159,6 +181,19 @@ describeWithHost('the POSIX-sh agent against the real API over HTTPS', [commandO
     expect(readFileSync(join(agent.root, 'etc/drill/motd'), 'utf8')).toBe('late\n');
   });
 });
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function call(server: RunningApiServer, method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: any; retryAfter: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, server.url), { method, ca: ca.certificatePem, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text === '' ? undefined : JSON.parse(text), retryAfter: res.headers['retry-after'] }));
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

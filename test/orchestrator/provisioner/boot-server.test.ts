@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -94,7 +94,10 @@ describeWithHost('boot server over loopback, driven with curl', [commandOnPath('
       [redfishNode, ipmiNode, undiscovered].map((value) => ({ kind: 'node' as const, value, expectedVersion: undefined })),
       [],
     );
-    server = await serveProvisioner({ host: '127.0.0.1', port: 0, handle: (request) => provisioner.handle(request), onInternalError: (error) => { throw error; } });
+    mkdirSync(join(dir, 'images', 'debian-12'), { recursive: true });
+    writeFileSync(join(dir, 'images', 'debian-12', 'vmlinuz'), 'KERNEL');
+    writeFileSync(join(dir, 'secret'), 'not an image');
+    server = await serveProvisioner({ host: '127.0.0.1', port: 0, handle: (request) => provisioner.handle(request), onInternalError: (error) => { throw error; }, imagesDir: join(dir, 'images') });
     provisioner = new Provisioner({ store, clock, random: new CryptoRandom(), bootUrl: server.url, agentApi: 'https://127.0.0.1:8443', caCertificatePem: 'PEM', installTokenTtlMs: 60_000 });
   });
 
@@ -191,6 +194,13 @@ describeWithHost('boot server over loopback, driven with curl', [commandOnPath('
     expect(JSON.parse(late.body).problem).toBe('install token expired');
   });
 
+  it('serves boot images from its images folder, and nothing outside it', async () => {
+    expect(await curl('/images/debian-12/vmlinuz')).toEqual({ status: 200, body: 'KERNEL' });
+    expect((await curl('/images/debian-12/initrd.img')).status).toBe(404);
+    expect((await run('curl', ['-sS', '--path-as-is', '-o', '/dev/null', '-w', '%{http_code}', `${server.url}/images/../secret`])).stdout).toBe('404');
+    expect((await run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', `${server.url}/images/..%2Fsecret`])).stdout).toBe('404');
+  });
+
   it('serves the agent script', async () => {
     const agent = await curl('/boot/agent.sh');
     expect(agent.status).toBe(200);
@@ -209,6 +219,7 @@ describeWithHost('boot server over loopback, driven with curl', [commandOnPath('
     expect(await curl('/boot/discovery', { raw: '{"mac":' })).toMatchObject({ status: 400, body: expect.stringContaining('"field":"(body)"') });
     expect(await curl('/boot/ipxe?mac=zz')).toMatchObject({ status: 400, body: expect.stringContaining('"field":"query.mac"') });
     expect((await curl('/boot/nothing')).status).toBe(404);
+    expect(JSON.parse((await curl('/boot/install/%E0%A4%A/plan')).body)).toMatchObject({ field: 'path.node' });
     expect(JSON.parse((await curl('/boot/install/lab-r1-u01/done', { post: { status: 'maybe' } })).body)).toMatchObject({ field: 'status' });
   });
 });

@@ -38,7 +38,7 @@ const read = (path: string): string => readFileSync(t.path(path), 'utf8');
 
 describeWithHost('ready-state roles, their work items run with sh in a temporary root', [commandOnPath('sh')], () => {
   beforeEach(() => {
-    t = tempRoot({ ifup: ':' });
+    t = tempRoot({ ifup: 'touch "$F/up-$1"', ifdown: 'rm "$F/up-$1"', ifquery: 'test -e "$F/up-$2"' });
   });
   afterEach(() => t.dispose());
 
@@ -95,7 +95,9 @@ describeWithHost('ready-state roles, their work items run with sh in a temporary
     expect(read('etc/network/interfaces.d/drill-bond0')).toContain('auto bond0\niface bond0 inet manual\n    bond-slaves eno1 eno2\n    bond-mode 802.3ad\n');
     expect(read('etc/network/interfaces.d/drill-bond0')).toContain('iface eno1 inet manual\n    bond-master bond0\n');
     expect(read('etc/network/interfaces.d/drill-bond0.100')).toContain('iface bond0.100 inet static\n    vlan-raw-device bond0\n    address 10.0.100.5/24\n    gateway 10.0.100.1\n');
-    expect(t.calls().filter((c) => c.startsWith('ifup'))).toEqual(['ifup bond0', 'ifup bond0.100']);
+    expect(t.calls().filter((c) => c.startsWith('ifup') || c.startsWith('ifdown'))).toEqual(['ifup bond0', 'ifup bond0.100']);
+    apply(NETWORK_ROLE, { ...inputs, 'network.vlans': [{ id: 100, device: 'bond0', address: '10.0.100.6/24' }] });
+    expect(t.calls().filter((c) => c.startsWith('ifup') || c.startsWith('ifdown')).slice(2)).toEqual(['ifdown bond0.100', 'ifup bond0.100']);
     expect(t.calls()).toEqual(expect.arrayContaining(['apt-get install -y -q --no-install-recommends ifenslave', 'apt-get install -y -q --no-install-recommends vlan']));
   });
 });
@@ -119,7 +121,7 @@ describe('ready-state role declarations', () => {
     const store = new SqliteStore({ path: ':memory:', clock });
     const { sha256, token } = mintToken(new SeededRandom(1), AGENT_TOKEN_PREFIX);
     await store.commit([{ kind: 'node', value: { name: 'r1-s3', reachable: true, paused: false, attributes: {}, provisioning: { boot: { kind: 'local' }, agentTokenSha256: sha256 } }, expectedVersion: undefined }], []);
-    const hub = new AgentHub({ store, clock, random: new SeededRandom(2), pollIntervalS: 5, maxHandOuts: 3 });
+    const hub = new AgentHub({ store, clock, random: new SeededRandom(2), pollIntervalS: 5, maxHandOuts: 3, authCacheMs: 0 });
     const runner = agentRunners(hub)('ntp')!;
     expect(agentRunners(hub)('etcd')).toBeUndefined();
     const nodeRole = { id: 'lab/ntp@r1-s3', node: 'r1-s3' } as never;
