@@ -3,13 +3,16 @@ import type { Clock, DatagramNetwork, DisposableStack, FaultInjector, Random } f
 import {
   bootTargetFromSpec,
   factsFromSpec,
+  FLAVOUR_PROFILES,
   IpmiBmc,
   ModelMachine,
+  POWER_TIMING_PROFILES,
   RedfishBmc,
   REDFISH_FLAVOURS,
   SimulatedServer,
   type Datacenter,
   type IpmiPrivilege,
+  type PowerTimingProfile,
   type RedfishFlavourName,
   type ResolvedServer,
   type ServerIdentity,
@@ -38,6 +41,8 @@ export interface BuildSpecServerOptions {
   readonly datagrams: DatagramNetwork;
   /** Each side effect registers its undo here. */
   readonly stack: DisposableStack;
+  /** How long POST and soft-off take; POST per the BMC flavour's vendor. Default `fast`. */
+  readonly timingProfile?: PowerTimingProfile;
 }
 
 /** The IPMI user levels the twin knows; callback and OEM users get the nearest. */
@@ -89,7 +94,9 @@ export function serverIdentity(dc: Datacenter, spec: ResolvedServer): ServerIden
  */
 export async function buildSpecServer(options: BuildSpecServerOptions): Promise<SpecServer> {
   const { datacenter, spec, clock, random, faults, stack } = options;
-  const server = stack.use(new SimulatedServer({ name: spec.name, identity: serverIdentity(datacenter, spec), clock, random: random.fork(`server:${spec.name}`), faults }));
+  const profile = options.timingProfile ?? 'fast';
+  const timings = { ...POWER_TIMING_PROFILES[profile], postMs: FLAVOUR_PROFILES[spec.bmc.flavour].postMs[profile] };
+  const server = stack.use(new SimulatedServer({ name: spec.name, identity: serverIdentity(datacenter, spec), clock, random: random.fork(`server:${spec.name}`), faults, timings }));
   const { credentials } = spec.bmc;
   const password = credentials.password.reveal();
   const redfish =

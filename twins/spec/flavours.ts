@@ -30,7 +30,24 @@ export interface FlavourProfile {
   /** Serial shapes: `#` a digit, `X` a letter or digit, anything else literal. */
   readonly systemSerial: string;
   readonly boardSerial: string;
+  /**
+   * How long the server behind this BMC takes in POST, per timing profile: how
+   * long it takes varies by vendor (memory training, option ROMs, the BMC's
+   * own checks). `fast` keeps runs quick; `realistic` is roughly what such
+   * servers take.
+   */
+  readonly postMs: { readonly fast: PostRange; readonly realistic: PostRange };
 }
+
+export interface PostRange {
+  readonly minMs: number;
+  readonly maxMs: number;
+}
+
+const post = (fast: [number, number], realistic: [number, number]): FlavourProfile['postMs'] => ({
+  fast: { minMs: fast[0], maxMs: fast[1] },
+  realistic: { minMs: realistic[0], maxMs: realistic[1] },
+});
 
 export const FLAVOUR_PROFILES: Readonly<Record<BmcFlavour, FlavourProfile>> = {
   dmtf: {
@@ -42,6 +59,7 @@ export const FLAVOUR_PROFILES: Readonly<Record<BmcFlavour, FlavourProfile>> = {
     firmwareVersion: '1.0.0',
     systemSerial: 'XXXXXXXXXXXX',
     boardSerial: 'BRD-XXXXXXXXXX',
+    postMs: post([500, 1_000], [45_000, 90_000]),
   },
   // Dell: 7-character service tag; board serials start with the country of origin.
   'dell-idrac9': {
@@ -53,6 +71,7 @@ export const FLAVOUR_PROFILES: Readonly<Record<BmcFlavour, FlavourProfile>> = {
     firmwareVersion: '6.10.30.00',
     systemSerial: 'XXXXXXX',
     boardSerial: 'CNXXXXX#####XX',
+    postMs: post([1_500, 2_000], [120_000, 210_000]),
   },
   // iLO still reports Hewlett-Packard's enterprise number 11.
   'hpe-ilo5': {
@@ -64,6 +83,7 @@ export const FLAVOUR_PROFILES: Readonly<Record<BmcFlavour, FlavourProfile>> = {
     firmwareVersion: '2.78',
     systemSerial: 'CZJ###XXXX',
     boardSerial: 'PXXXXXXXXXXXXX',
+    postMs: post([1_500, 2_000], [150_000, 300_000]),
   },
   supermicro: {
     protocols: ['redfish', 'ipmi'],
@@ -74,6 +94,7 @@ export const FLAVOUR_PROFILES: Readonly<Record<BmcFlavour, FlavourProfile>> = {
     firmwareVersion: '01.01.06',
     systemSerial: 'S###XXXXXX#####',
     boardSerial: 'OM###S######',
+    postMs: post([500, 1_200], [45_000, 100_000]),
   },
   'lenovo-xcc': {
     protocols: ['redfish', 'ipmi'],
@@ -84,6 +105,7 @@ export const FLAVOUR_PROFILES: Readonly<Record<BmcFlavour, FlavourProfile>> = {
     firmwareVersion: '4.20',
     systemSerial: 'J###XXXX',
     boardSerial: 'L1HFXXXX###',
+    postMs: post([1_200, 2_000], [120_000, 240_000]),
   },
   openbmc: {
     protocols: ['redfish', 'ipmi'],
@@ -94,6 +116,7 @@ export const FLAVOUR_PROFILES: Readonly<Record<BmcFlavour, FlavourProfile>> = {
     firmwareVersion: '2.14.0',
     systemSerial: 'XXXXXXXXXXXX',
     boardSerial: 'YLXXXXXXXXXX',
+    postMs: post([800, 1_500], [60_000, 120_000]),
   },
   // Legacy gear: an IPMI 2.0 BMC with no Redfish service, as on older Intel boards.
   'ipmi-only': {
@@ -105,5 +128,6 @@ export const FLAVOUR_PROFILES: Readonly<Record<BmcFlavour, FlavourProfile>> = {
     firmwareVersion: '1.43',
     systemSerial: 'BQWL#######',
     boardSerial: 'BQWL#######',
+    postMs: post([700, 1_500], [60_000, 150_000]),
   },
 };
