@@ -13,6 +13,7 @@ import {
   SqliteStore,
   standardDriverFactory,
   startApiServer,
+  type StaticMount,
 } from '../../orchestrator/index.js';
 import { CryptoRandom, SystemClock, UdpNetwork } from '../../sim/index.js';
 import { CA_FILE, SERVER_FILE } from '../client/connection.js';
@@ -24,6 +25,8 @@ export interface ServeOptions {
   stateDir: string;
   bmcCa?: string;
   bmcInsecure?: boolean;
+  /** Static files to serve beside the API (`drill up` serves the visualizer at /ui/). */
+  staticMounts?: readonly StaticMount[];
 }
 
 const TOKENS_FILE = 'api-tokens.json';
@@ -90,6 +93,7 @@ export async function startOrchestrator(options: ServeOptions, version: string, 
     tls: ca.issueServerCertificate([...new Set([host, '127.0.0.1', 'localhost'])]),
     onInternalError: (error) => process.stderr.write(`drill serve: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`),
     bmc: { enroller, control: new NodeControl({ vault, drivers, clock }), random: random.fork('batches') },
+    ...(options.staticMounts ? { staticMounts: options.staticMounts } : {}),
   }).catch((error: NodeJS.ErrnoException) => {
     throw new CliError(`Failed to listen on ${options.listen}: ${error.code ?? error.message}${error.code === 'EADDRINUSE' ? ' — another process uses that port; pick another with --listen' : ''}`, 1);
   });

@@ -6,7 +6,7 @@ import type { RoleCatalog } from '../annealer/index.js';
 import type { ObservedStore } from '../store/index.js';
 import type { KeyAndCertificate } from '../tls/certificate-authority.js';
 import type { ApiTokens } from './api-tokens.js';
-import { createApiApp } from './app.js';
+import { createApiApp, type StaticMount } from './app.js';
 import type { BmcServices } from './route.js';
 import { attachEventStream } from './event-stream.js';
 
@@ -23,6 +23,8 @@ export interface ApiServerOptions {
   onInternalError: (error: unknown) => void;
   /** BMC access for enrollment, power and boot; without it those endpoints answer 503. */
   bmc?: BmcServices;
+  /** Directories to serve as static files (the visualizer at `/ui/`). */
+  staticMounts?: readonly StaticMount[];
 }
 
 export interface RunningApiServer {
@@ -46,6 +48,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     version: options.version,
     onInternalError: options.onInternalError,
     ...(options.bmc ? { bmc: options.bmc } : {}),
+    ...(options.staticMounts ? { staticMounts: options.staticMounts } : {}),
   });
   const server: Server = options.tls ? createHttpsServer({ key: options.tls.keyPem, cert: options.tls.certificatePem }, app) : createHttpServer(app);
   const detach = attachEventStream(server, options.store, options.tokens);

@@ -1,5 +1,5 @@
 export { ApiTokens } from './api-tokens.js';
-export { createApiApp, type ApiAppOptions } from './app.js';
+export { createApiApp, type ApiAppOptions, type StaticMount } from './app.js';
 export { attachEventStream, EVENT_STREAM_PATH } from './event-stream.js';
 export { openApiDocument } from './openapi.js';
 export { ApiError, ROUTES, type ApiContext, type BmcServices, type Route, type HttpMethod } from './routes.js';

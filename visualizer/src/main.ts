@@ -1,0 +1,316 @@
+import { OrchestratorClient, ServerCallError, TwinClient } from './clients.js';
+import { ResumingStream, type ConnectionState } from './connection.js';
+import { describeData } from './describe.js';
+import { byId, el } from './dom.js';
+import { EventLog } from './event-log.js';
+import { FilterSyntaxError, parseFilter } from './filter.js';
+import { layoutTopology, type Box } from './layout.js';
+import { LAYERS, LAYER_STYLE, type Layer } from './lifecycle.js';
+import { renderPanel } from './panel.js';
+import { applyTwinEvent } from './physical.js';
+import { Renderer } from './renderer.js';
+import { Replay } from './replay.js';
+import { Scene } from './scene.js';
+import { parseTrace } from './trace.js';
+import type { OrchestratorEvent, TwinEvent } from './wire.js';
+
+/** What tests and the benchmark read from the page (it never drives the servers). */
+export interface VisualizerProbe {
+  readonly rackCount: number;
+  readonly serverCount: number;
+  /** A server's centre in page coordinates, or undefined when it is not in the topology. */
+  pointOf(name: string): { x: number; y: number } | undefined;
+  layerOf(name: string): Layer | undefined;
+  /** The colour painted at a page point, `#rrggbb`. */
+  colourAt(x: number, y: number): string;
+  stats(): { frames: number; paints: number; latenciesMs: readonly number[]; firstPaintAtMs: number | undefined };
+  /** Cuts both event streams as a network failure would; they resume by themselves. */
+  dropConnections(): void;
+}
+
+declare global {
+  interface Window {
+    drillVisualizer?: VisualizerProbe;
+  }
+}
+
+const TOKEN_KEY = 'drill.apiToken';
+const TWIN_KEY = 'drill.twinUrl';
+
+/**
+ * Settings come in the URL fragment (never sent to a server, so the token stays
+ * out of every log): `#twin=URL&token=T&trace=URL`. The token moves to
+ * sessionStorage and leaves the address bar.
+ */
+function readSettings(): { twinUrl: string | undefined; token: string | undefined; traceUrl: string | undefined } {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const token = params.get('token');
+  if (token) sessionStorage.setItem(TOKEN_KEY, token);
+  const twin = params.get('twin');
+  if (twin) sessionStorage.setItem(TWIN_KEY, twin);
+  params.delete('token');
+  const rest = params.toString();
+  history.replaceState(null, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
+  return { twinUrl: sessionStorage.getItem(TWIN_KEY) ?? undefined, token: sessionStorage.getItem(TOKEN_KEY) ?? undefined, traceUrl: params.get('trace') ?? undefined };
+}
+
+function showBadge(which: 'twin' | 'orch', state: ConnectionState | 'unauthorized' | 'error' | 'no token', detail: string): void {
+  const badge = byId(`conn-${which}`);
+  badge.className = `conn ${state.replace(' ', '-')}`;
+  badge.title = detail;
+  byId(`conn-${which}-state`).textContent = state;
+}
+
+function showProblem(text: string | undefined): void {
+  const box = byId('problem');
+  box.hidden = text === undefined;
+  box.textContent = text ?? '';
+}
+
+function renderLegend(scene: Scene): void {
+  const counts = new Map<Layer, number>(LAYERS.map((l) => [l, 0]));
+  for (let i = 0; i < scene.layers.length; i++) {
+    const layer = LAYERS[scene.layers[i]!]!;
+    counts.set(layer, (counts.get(layer) ?? 0) + 1);
+  }
+  byId('legend-items').replaceChildren(
+    ...LAYERS.map((layer) =>
+      el('li', { 'data-layer': layer }, el('span', { class: 'swatch', style: `background:${LAYER_STYLE[layer].colour}` }), el('span', { class: 'name' }, LAYER_STYLE[layer].label), el('span', { class: 'count' }, String(counts.get(layer) ?? 0))),
+    ),
+  );
+}
+
+function boundsOf(boxes: readonly Box[]): Box | undefined {
+  if (boxes.length === 0) return undefined;
+  const x = Math.min(...boxes.map((b) => b.x));
+  const y = Math.min(...boxes.map((b) => b.y));
+  return { x, y, w: Math.max(...boxes.map((b) => b.x + b.w)) - x, h: Math.max(...boxes.map((b) => b.y + b.h)) - y };
+}
+
+async function start(): Promise<void> {
+  const settings = readSettings();
+  if (!settings.twinUrl) {
+    showProblem('No twin to show: open the address `drill up` printed (it ends in #twin=…).');
+    return;
+  }
+  const twin = new TwinClient(settings.twinUrl);
+  showBadge('twin', 'connecting', settings.twinUrl);
+  const topology = await twin.topology();
+  const scene = new Scene(layoutTopology(topology));
+  const snapshot = await twin.servers();
+  for (const state of snapshot.servers) scene.setPhysical(state);
+  byId('site-name').textContent = topology.name;
+  byId('site-size').textContent = `${scene.layout.racks.length} racks · ${scene.layout.servers.length.toLocaleString('en')} servers`;
+
+  const mapHost = byId('map');
+  const panelHost = byId('panel');
+  let panelQueued = false;
+  const refreshPanel = (): void => {
+    if (panelQueued) return;
+    panelQueued = true;
+    requestAnimationFrame(() => {
+      panelQueued = false;
+      renderPanel(panelHost, scene, scene.selected);
+    });
+  };
+  const renderer = new Renderer(mapHost, scene, (index) => {
+    scene.select(index);
+    refreshPanel();
+  });
+  renderPanel(panelHost, scene, undefined);
+  renderLegend(scene);
+  window.setInterval(() => renderLegend(scene), 500);
+
+  let mode: 'live' | 'replay' = 'live';
+  let replay: Replay | undefined;
+  const log = new EventLog(byId('log'), (index) => replay?.jump(index));
+
+  const twinStream = new ResumingStream<TwinEvent>({
+    url: (after) => twin.eventsUrl(after),
+    afterSeq: snapshot.seq,
+    onEvent: (event) => {
+      if (mode !== 'live') return;
+      const i = scene.indexOf(event.server);
+      if (i === undefined) return;
+      const before = scene.physicalOf(i);
+      const after = applyTwinEvent(before, event);
+      if (after !== before) scene.setPhysical(after, event.atMs);
+      log.add({ atMs: event.atMs, source: 'twin', subject: event.server, text: describeData(event.type, event.data) });
+      if (scene.selected === i) refreshPanel();
+    },
+    onState: (state, detail) => showBadge('twin', state, detail),
+    onGap: () => void reloadTwin(),
+  });
+  const reloadTwin = async (): Promise<void> => {
+    const fresh = await twin.servers();
+    for (const state of fresh.servers) scene.setPhysical(state);
+    twinStream.resume(fresh.seq);
+    refreshPanel();
+  };
+
+  let orchStream: ResumingStream<OrchestratorEvent> | undefined;
+  let refreshOrchestrator: () => void = () => undefined;
+  const connectOrchestrator = async (token: string): Promise<void> => {
+    orchStream?.close();
+    const client = new OrchestratorClient(location.origin, token);
+    let latest: number;
+    try {
+      latest = await client.latestSeq();
+    } catch (error) {
+      const unauthorized = error instanceof ServerCallError && error.code === 'UNAUTHORIZED';
+      showBadge('orch', unauthorized ? 'unauthorized' : 'error', error instanceof Error ? error.message : String(error));
+      byId('token-form').hidden = false;
+      return;
+    }
+    sessionStorage.setItem(TOKEN_KEY, token);
+    byId('token-form').hidden = true;
+    let timer: number | undefined;
+    const load = async (): Promise<void> => {
+      const [nodes, roles] = await Promise.all([client.nodes(), client.nodeRoles()]);
+      scene.setOrchestrator(nodes, roles);
+      refreshPanel();
+    };
+    refreshOrchestrator = () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => void load().catch((error: unknown) => showBadge('orch', 'error', String(error))), 200);
+    };
+    await load();
+    orchStream = new ResumingStream<OrchestratorEvent>({
+      url: (after) => client.eventsUrl(after),
+      protocols: client.streamProtocols,
+      // Recent history fills the log; the snapshot above already holds its effects.
+      afterSeq: Math.max(0, latest - 100),
+      onEvent: (event) => {
+        log.add({ atMs: event.atMs, source: 'orchestrator', subject: event.subject, text: describeData(event.type, event.data) });
+        if (mode === 'live') refreshOrchestrator();
+      },
+      onState: (state, detail) => showBadge('orch', state, detail),
+    });
+  };
+  if (settings.token) await connectOrchestrator(settings.token);
+  else {
+    showBadge('orch', 'no token', 'enter the API token drill printed');
+    byId('token-form').hidden = false;
+  }
+  byId<HTMLFormElement>('token-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const value = byId<HTMLInputElement>('token-input').value.trim();
+    if (value) void connectOrchestrator(value);
+  });
+
+  const search = byId<HTMLInputElement>('search');
+  const applySearch = (): void => {
+    try {
+      const count = scene.setFilter(search.value.trim() === '' ? undefined : parseFilter(search.value));
+      search.classList.remove('invalid');
+      search.title = '';
+      byId('search-count').textContent = search.value.trim() === '' ? '' : `${count.toLocaleString('en')} match`;
+    } catch (error) {
+      if (!(error instanceof FilterSyntaxError)) throw error;
+      search.classList.add('invalid');
+      search.title = error.message;
+      byId('search-count').textContent = error.message;
+    }
+  };
+  search.addEventListener('input', applySearch);
+  search.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter') return;
+    const matching = scene.layout.servers.filter((_, i) => scene.matches[i] === 1);
+    const bounds = boundsOf(matching);
+    if (bounds && matching.length < scene.layout.servers.length) renderer.fit(bounds, 600);
+    if (matching.length === 1) {
+      scene.select(scene.indexOf(matching[0]!.server.name));
+      refreshPanel();
+    }
+  });
+  byId('fit').addEventListener('click', () => renderer.fit(undefined, 500));
+
+  // Replay: a trace loaded from a file or from #trace=URL, scrubbed on the timeline.
+  const play = byId<HTMLButtonElement>('play');
+  const scrub = byId<HTMLInputElement>('scrub');
+  const position = byId('position');
+  const setMode = (next: 'live' | 'replay'): void => {
+    mode = next;
+    document.body.dataset.mode = next;
+    byId('mode-live').classList.toggle('active', next === 'live');
+    byId('mode-replay').classList.toggle('active', next === 'replay');
+    if (next === 'live') {
+      replay?.stop();
+      replay = undefined;
+      log.clear();
+      position.textContent = 'live';
+      void reloadTwin();
+      refreshOrchestrator();
+    }
+  };
+  const loadTrace = (text: string, label: string): void => {
+    try {
+      const entries = parseTrace(text);
+      replay?.stop();
+      setMode('replay');
+      scrub.max = String(Math.max(0, entries.length - 1));
+      byId('trace-name').textContent = `${label} · ${entries.length} events`;
+      replay = new Replay(entries, {
+        scene,
+        showLog: (lines, current) => log.show(lines, current),
+        showPosition: (current, tMs, playing) => {
+          scrub.value = String(Math.max(0, current));
+          position.textContent = current < 0 ? `start / ${entries.length}` : `#${current} / ${entries.length} · +${(tMs / 1000).toFixed(2)}s`;
+          play.textContent = playing ? 'pause' : 'play';
+          if (scene.selected !== undefined) refreshPanel();
+        },
+      });
+      replay.setSpeed(Number(byId<HTMLSelectElement>('speed').value));
+      showProblem(undefined);
+    } catch (error) {
+      showProblem(error instanceof Error ? error.message : String(error));
+    }
+  };
+  byId<HTMLInputElement>('trace-file').addEventListener('change', (event) => {
+    const file = (event.target as HTMLInputElement).files?.[0];
+    if (file) void file.text().then((text) => loadTrace(text, file.name));
+  });
+  play.addEventListener('click', () => replay?.toggle());
+  scrub.addEventListener('input', () => replay?.jump(Number(scrub.value)));
+  byId<HTMLSelectElement>('speed').addEventListener('change', (event) => replay?.setSpeed(Number((event.target as HTMLSelectElement).value)));
+  byId('mode-live').addEventListener('click', () => setMode('live'));
+  byId('mode-replay').addEventListener('click', () => byId<HTMLInputElement>('trace-file').click());
+  if (settings.traceUrl) {
+    const response = await fetch(settings.traceUrl);
+    loadTrace(await response.text(), settings.traceUrl.split('/').pop() ?? 'trace');
+  }
+
+  const canvas = mapHost.querySelector('canvas');
+  window.drillVisualizer = {
+    rackCount: scene.layout.racks.length,
+    serverCount: scene.layout.servers.length,
+    pointOf: (name) => {
+      const i = scene.indexOf(name);
+      if (i === undefined) return undefined;
+      const p = renderer.screenPointOf(i);
+      const r = mapHost.getBoundingClientRect();
+      return { x: r.left + p.x, y: r.top + p.y };
+    },
+    layerOf: (name) => {
+      const i = scene.indexOf(name);
+      return i === undefined ? undefined : scene.layer(i);
+    },
+    colourAt: (x, y) => {
+      const r = mapHost.getBoundingClientRect();
+      const dpr = window.devicePixelRatio || 1;
+      const [red, green, blue] = canvas!.getContext('2d')!.getImageData(Math.round((x - r.left) * dpr), Math.round((y - r.top) * dpr), 1, 1).data;
+      return `#${[red, green, blue].map((c) => (c ?? 0).toString(16).padStart(2, '0')).join('')}`;
+    },
+    stats: () => ({ frames: renderer.frames, paints: renderer.paints, latenciesMs: renderer.latenciesMs, firstPaintAtMs: renderer.firstPaintAtMs }),
+    dropConnections: () => {
+      twinStream.drop();
+      orchStream?.drop();
+    },
+  };
+  document.body.dataset.ready = 'true';
+}
+
+start().catch((error: unknown) => {
+  showBadge('twin', 'error', String(error));
+  showProblem(error instanceof Error ? error.message : String(error));
+});
