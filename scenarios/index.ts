@@ -7,3 +7,4 @@ export * from './discovery/index.js';
 export { TwinObserverFeed, topologyOf, type Topology, type TopologyRack, type TopologyServer, type TopologySwitch, type PhysicalState, type ObserverEvent, type ObserverListener, type TwinObserverFeedOptions } from './twin/observer-feed.js';
 export { startTwinObserver, TWIN_OBSERVER_PATHS, GAP_CLOSE_CODE, type TwinObserverServerOptions, type RunningTwinObserver } from './twin/observer-server.js';
 export { traceServerEvents } from './twin/trace-server.js';
+export { serverIdentity } from './twin/spec-server.js';

@@ -86,6 +86,10 @@ export async function up(options: UpOptions, version: string, out: (line: string
     const ui = visualizerFiles();
     const orchestrator = await startOrchestrator({ listen: options.listen, stateDir: options.stateDir, bmcCa: caPath, staticMounts: ui.mounts }, version, out);
     try {
+      out(`twin observer (layout, physical state, events): ${observer.url}/twin/v1/topology`);
+      out(`visualizer: ${orchestrator.url}/ui/#twin=${observer.url}`);
+      out('  (the page asks for the API token; or append &token=$DRILL_TOKEN — the fragment never reaches a server log)');
+      if (ui.problem) out(`warning: ${ui.problem}`);
       out('');
       out(`enrolling ${twin.bmcs.length} BMCs (Redfish first, IPMI for gear without it; 'slow' ones take their time)…`);
       const results = await Promise.all(
@@ -106,11 +110,6 @@ export async function up(options: UpOptions, version: string, out: (line: string
       out(`  npx drill nodes list --state-dir ${options.stateDir}`);
       out(`  npx drill nodes power ${datacenter.servers[0]?.name ?? 'NODE'} on --state-dir ${options.stateDir}`);
       out(`  curl --cacert ${join(options.stateDir, CA_FILE)} -H "Authorization: Bearer $DRILL_TOKEN" ${orchestrator.url}/api/v1/nodes`);
-      out('');
-      out(`twin observer (layout, physical state, events): ${observer.url}/twin/v1/topology`);
-      out(`visualizer: ${orchestrator.url}/ui/#twin=${observer.url}`);
-      out('  (the page asks for the API token; or append &token=$DRILL_TOKEN — the fragment never reaches a server log)');
-      if (ui.problem) out(`warning: ${ui.problem}`);
       out('');
       out('power changes follow; running until interrupted (Ctrl-C)…');
       enrolled = true;

@@ -119,7 +119,13 @@ async function start(): Promise<void> {
   });
   renderPanel(panelHost, scene, undefined);
   renderLegend(scene);
-  window.setInterval(() => renderLegend(scene), 500);
+  // Recount at most four times a second, and only after something was painted.
+  let legendPaints = renderer.paints;
+  window.setInterval(() => {
+    if (renderer.paints === legendPaints) return;
+    legendPaints = renderer.paints;
+    renderLegend(scene);
+  }, 250);
 
   let mode: 'live' | 'replay' = 'live';
   let replay: Replay | undefined;
