@@ -25,6 +25,7 @@ export interface VisualizerPageGlobals {
     readonly rackCount: number;
     readonly serverCount: number;
     pointOf(name: string): { x: number; y: number } | undefined;
+    boxOf(name: string): { x: number; y: number; w: number; h: number } | undefined;
     layerOf(name: string): string | undefined;
     colourAt(x: number, y: number): string;
     stats(): { frames: number; paints: number; latenciesMs: readonly number[]; firstPaintAtMs: number | undefined };

@@ -61,9 +61,11 @@ export async function up(options: UpOptions, version: string, out: (line: string
   }
   let enrolled = false;
   const feed = new TwinObserverFeed({ datacenter });
+  const clock = new SystemClock();
   const twin = await serveTwin({
     datacenter,
-    clock: new SystemClock(),
+    clock,
+    onFaultStrike: (strike) => feed.recordFault({ ...strike, atMs: clock.now() }),
     onServerEvent: (server: string, event: ServerEvent) => {
       feed.record(server, event);
       const text = enrolled ? describeEvent(event) : undefined;

@@ -63,6 +63,16 @@ export interface PhysicalState {
   readonly bootDevice: string | undefined;
   readonly identify: boolean;
   readonly changedAtMs: number | undefined;
+  /** The last fault that struck this server or its BMC (a `slow` BMC is struck on every request). */
+  readonly lastFault: { readonly id: string; readonly kind: string; readonly atMs: number } | undefined;
+}
+
+/** A fault as the twin's fault injector reports it striking: `bmc:NAME`, `node:NAME` … */
+export interface FaultStrike {
+  readonly id: string;
+  readonly kind: string;
+  readonly target: string;
+  readonly atMs: number;
 }
 
 export interface ObserverEvent {
@@ -165,7 +175,7 @@ export class TwinObserverFeed {
       throw new InvalidArgumentError(`retainedEvents: ${this.retainedMax} is not a positive integer — keep at least one event for resuming clients`);
     }
     for (const s of options.datacenter.servers) {
-      this.states.set(s.name, { name: s.name, power: 'Off', stage: undefined, stageDetail: undefined, bootDevice: undefined, identify: false, changedAtMs: undefined });
+      this.states.set(s.name, { name: s.name, power: 'Off', stage: undefined, stageDetail: undefined, bootDevice: undefined, identify: false, changedAtMs: undefined, lastFault: undefined });
     }
   }
 
@@ -184,11 +194,26 @@ export class TwinObserverFeed {
     invariant(state, `the twin reported an event of ${server}, which the spec does not have`);
     this.states.set(server, nextState(state, event));
     const { type, atMs, ...data } = event;
-    const observed: ObserverEvent = { seq: ++this.seq, atMs, server, type, data };
+    this.publish({ seq: ++this.seq, atMs, server, type, data });
+  }
+
+  private publish(observed: ObserverEvent): void {
     this.retained.push(observed);
     // Trim in halves so each event costs O(1) amortised.
     if (this.retained.length >= 2 * this.retainedMax) this.retained.splice(0, this.retained.length - this.retainedMax);
     for (const listener of this.listeners) listener(observed);
+  }
+
+  /**
+   * Takes a fault strike; one aimed at something other than a server or its
+   * BMC (the network, the orchestrator) is not this feed's to show.
+   */
+  recordFault(strike: FaultStrike): void {
+    const server = strike.target.slice(strike.target.indexOf(':') + 1);
+    const state = this.states.get(server);
+    if (!state) return;
+    this.states.set(server, { ...state, lastFault: { id: strike.id, kind: strike.kind, atMs: strike.atMs } });
+    this.publish({ seq: ++this.seq, atMs: strike.atMs, server, type: 'fault', data: { id: strike.id, kind: strike.kind, target: strike.target } });
   }
 
   /** Events after `seq`, oldest first; undefined when some of them are no longer retained. */

@@ -11,8 +11,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium, type VisualizerPageGlobals } from '../../bench/visualizer/browser.js';
 import { serverIdentity, traceServerEvents } from '../../scenarios/index.js';
-import { FileTraceSink, SeededRandom, TraceRecorder, VirtualClock } from '../../sim/index.js';
+import { FaultInjector, FaultPlan, FileTraceSink, SeededRandom, TraceRecorder, VirtualClock } from '../../sim/index.js';
 import { parseDatacenterSpec, SimulatedServer } from '../../twins/index.js';
+import { FAULT_STYLE } from '../../visualizer/src/faults.js';
 import { LAYER_STYLE } from '../../visualizer/src/lifecycle.js';
 import { commandOnPath, describeWithHost } from '../support/host-tools.js';
 
@@ -234,6 +235,46 @@ describeWithHost('visualizer in Chromium against drill up', [commandOnPath('chro
     await page.screenshot({ path: join(ARTIFACTS, 'replay.png') });
     await page.fill('#scrub', String(lines.length - 1));
     await waitForColour('vb-u01', colour('off'), 1_000);
+    // Play from the start at 64×: it runs through to the last event and stops there.
+    await page.fill('#scrub', '0');
+    await page.selectOption('#speed', '64');
+    await page.click('#play');
+    await page.waitForFunction(`document.querySelector('#position').textContent.startsWith('#${lines.length - 1} /') && document.querySelector('#play').textContent === 'play'`);
+    await waitForColour('vb-u01', colour('off'), 1_000);
+    await page.click('#mode-live');
+    await page.waitForSelector('body[data-mode=live]');
+  });
+
+  it('marks a fault where it strikes when a trace replays it', async () => {
+    // The fault injector records its strikes in the same trace: vb-u03 hangs in POST.
+    const clock = new VirtualClock();
+    const spec = parseDatacenterSpec(SPEC);
+    const serverSpec = spec.servers.find((s) => s.name === 'vb-u03')!;
+    const tracePath = join(dir, 'fault-trace.jsonl');
+    const sink = new FileTraceSink(tracePath);
+    const trace = new TraceRecorder({ clock, sink });
+    const faults = new FaultInjector({ plan: FaultPlan.parse({ faults: [{ target: 'node:vb-u03', kind: 'post-hang' }] }), clock, random: new SeededRandom(spec.seed), observer: trace });
+    const server = new SimulatedServer({ name: serverSpec.name, identity: serverIdentity(spec, serverSpec), clock, random: new SeededRandom(spec.seed), faults });
+    const recording = traceServerEvents(server, trace, 'vb-u03');
+    server.powerAction('on');
+    await recording.dispose();
+    sink.close();
+    server.dispose();
+    const types = readFileSync(tracePath, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
+    const strike = types.indexOf('fault.strike');
+    expect(strike).toBeGreaterThan(0);
+
+    await page.setInputFiles('#trace-file', tracePath);
+    await page.waitForSelector('body[data-mode=replay]');
+    await page.fill('#scrub', String(strike));
+    await waitForColour('vb-u03', colour('post'), 1_000);
+    // The marker sits in the server's top-right corner.
+    const corner = await page.evaluate((n) => {
+      const p = (globalThis as VisualizerPageGlobals).drillVisualizer!;
+      const box = p.boxOf(n)!;
+      return p.colourAt(box.x + box.w - 2, box.y + 2);
+    }, 'vb-u03');
+    expect(corner).toBe(FAULT_STYLE.node.colour);
     await page.click('#mode-live');
     await page.waitForSelector('body[data-mode=live]');
   });

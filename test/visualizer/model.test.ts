@@ -128,6 +128,11 @@ describe('trace replay', () => {
     expect(physicalAt(entries, 3, ['r1-u01']).get('r1-u01')!.power).toBe('On');
   });
 
+  it('puts a fault strike on the server its target names', () => {
+    const entries = parseTrace(`${lines}\n{"t":12,"seq":4,"source":"faults","type":"fault.strike","data":{"id":"hang","kind":"post-hang","target":"node:r1-u01"}}`);
+    expect(physicalAt(entries, 4, ['r1-u01']).get('r1-u01')!.lastFault).toEqual({ id: 'hang', kind: 'post-hang', atMs: 12 });
+  });
+
   it('says which line is not a trace line', () => {
     expect(() => parseTrace(`${lines}\nnot json`)).toThrow('line 5: not JSON — load a JSONL trace written by --trace');
     expect(() => parseTrace('{"t":"x"}')).toThrow(/line 1: expected \{t, seq, source, type, data\}/);

@@ -3,6 +3,7 @@ import { ResumingStream, type ConnectionState } from './connection.js';
 import { describeData } from './describe.js';
 import { byId, el } from './dom.js';
 import { EventLog } from './event-log.js';
+import { FAULT_STYLE, FAULT_VISIBLE_MS } from './faults.js';
 import { FilterSyntaxError, parseFilter } from './filter.js';
 import { layoutTopology, type Box } from './layout.js';
 import { LAYERS, LAYER_STYLE, type Layer } from './lifecycle.js';
@@ -20,6 +21,8 @@ export interface VisualizerProbe {
   readonly serverCount: number;
   /** A server's centre in page coordinates, or undefined when it is not in the topology. */
   pointOf(name: string): { x: number; y: number } | undefined;
+  /** A server's rectangle in page coordinates. */
+  boxOf(name: string): { x: number; y: number; w: number; h: number } | undefined;
   layerOf(name: string): Layer | undefined;
   /** The colour painted at a page point, `#rrggbb`. */
   colourAt(x: number, y: number): string;
@@ -77,6 +80,7 @@ function renderLegend(scene: Scene): void {
     ...LAYERS.map((layer) =>
       el('li', { 'data-layer': layer }, el('span', { class: 'swatch', style: `background:${LAYER_STYLE[layer].colour}` }), el('span', { class: 'name' }, LAYER_STYLE[layer].label), el('span', { class: 'count' }, String(counts.get(layer) ?? 0))),
     ),
+    ...Object.values(FAULT_STYLE).map((fault) => el('li', { class: 'fault' }, el('span', { class: 'corner', style: `border-top-color:${fault.colour}` }), el('span', { class: 'name' }, fault.label))),
   );
 }
 
@@ -113,10 +117,27 @@ async function start(): Promise<void> {
       renderPanel(panelHost, scene, scene.selected);
     });
   };
-  const renderer = new Renderer(mapHost, scene, (index) => {
-    scene.select(index);
-    refreshPanel();
-  });
+  let mode: 'live' | 'replay' = 'live';
+  let replay: Replay | undefined;
+  const now = (): number => (mode === 'replay' && replay ? replay.playhead : Date.now());
+  const renderer = new Renderer(
+    mapHost,
+    scene,
+    (index) => {
+      scene.select(index);
+      refreshPanel();
+    },
+    now,
+  );
+  // Fault markers fade by time, not by events: repaint while any is showing.
+  window.setInterval(() => {
+    const nowMs = now();
+    const showing = scene.layout.servers.some((_, i) => {
+      const at = scene.physicalOf(i).lastFault?.atMs;
+      return at !== undefined && nowMs - at <= FAULT_VISIBLE_MS + 1_000;
+    });
+    if (showing) scene.invalidate();
+  }, 1_000);
   renderPanel(panelHost, scene, undefined);
   renderLegend(scene);
   // Recount at most four times a second, and only after something was painted.
@@ -127,8 +148,6 @@ async function start(): Promise<void> {
     renderLegend(scene);
   }, 250);
 
-  let mode: 'live' | 'replay' = 'live';
-  let replay: Replay | undefined;
   const log = new EventLog(byId('log'), (index) => replay?.jump(index));
 
   const twinStream = new ResumingStream<TwinEvent>({
@@ -293,9 +312,16 @@ async function start(): Promise<void> {
     pointOf: (name) => {
       const i = scene.indexOf(name);
       if (i === undefined) return undefined;
-      const p = renderer.screenPointOf(i);
+      const box = renderer.screenBoxOf(i);
       const r = mapHost.getBoundingClientRect();
-      return { x: r.left + p.x, y: r.top + p.y };
+      return { x: r.left + box.x + box.w / 2, y: r.top + box.y + box.h / 2 };
+    },
+    boxOf: (name) => {
+      const i = scene.indexOf(name);
+      if (i === undefined) return undefined;
+      const box = renderer.screenBoxOf(i);
+      const r = mapHost.getBoundingClientRect();
+      return { ...box, x: r.left + box.x, y: r.top + box.y };
     },
     layerOf: (name) => {
       const i = scene.indexOf(name);

@@ -1,5 +1,6 @@
 import { badgesOf } from './badges.js';
 import { el } from './dom.js';
+import { FAULT_STYLE, faultPlace } from './faults.js';
 import { LAYER_STYLE } from './lifecycle.js';
 import type { Scene } from './scene.js';
 
@@ -41,6 +42,7 @@ export function renderPanel(host: HTMLElement, scene: Scene, index: number | und
     row('power', physical.power),
     row('stage', physical.stage === undefined ? '—' : `${physical.stage}${physical.stageDetail ? ` (${physical.stageDetail})` : ''}`),
     row('boot device', physical.bootDevice ?? '—'),
+    row('last fault', physical.lastFault ? `${FAULT_STYLE[faultPlace(physical.lastFault.kind)].label}: ${physical.lastFault.kind} (${physical.lastFault.id})` : '—'),
     el('h3', {}, 'Orchestrator'),
     row('lifecycle', node?.lifecycle ?? (node ? 'unmanaged' : 'not enrolled')),
     row('reachable', node ? (node.reachable ? 'yes' : 'no') : '—'),

@@ -24,6 +24,8 @@ export function applyTwinEvent(state: TwinPhysicalState, event: TwinEvent): Twin
       const boot = data.boot as { device?: unknown } | undefined;
       return { ...unstaged, ...(typeof boot?.device === 'string' ? { bootDevice: boot.device } : {}), changedAtMs: event.atMs };
     }
+    case 'fault':
+      return { ...state, lastFault: { id: String(data.id), kind: String(data.kind), atMs: event.atMs } };
     case 'identify':
       return { ...state, identify: (data.identify as { on?: unknown } | undefined)?.on === true };
     default:

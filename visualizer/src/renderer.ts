@@ -1,6 +1,7 @@
 import type * as D3 from 'd3';
 import { d3 } from './d3.js';
 import { badgesOf } from './badges.js';
+import { FAULT_STYLE, FAULT_VISIBLE_MS, faultPlace } from './faults.js';
 import type { Box } from './layout.js';
 import { LAYERS, LAYER_STYLE } from './lifecycle.js';
 import type { Scene } from './scene.js';
@@ -49,6 +50,8 @@ export class Renderer {
     private readonly host: HTMLElement,
     private scene: Scene,
     private readonly onSelect: (index: number | undefined) => void,
+    /** The time fault markers age against: the wall clock live, the playhead in replay. */
+    private readonly now: () => number,
   ) {
     this.canvas = document.createElement('canvas');
     const context = this.canvas.getContext('2d', { alpha: false });
@@ -115,10 +118,11 @@ export class Renderer {
     else host.call(this.zoom.transform, t);
   }
 
-  /** Where server `index` is on screen (its centre, CSS pixels relative to the map). */
-  screenPointOf(index: number): { x: number; y: number } {
+  /** Where server `index` is on screen, in CSS pixels relative to the map. */
+  screenBoxOf(index: number): Box {
     const box = this.scene.box(index);
-    return { x: this.transform.applyX(box.x + box.w / 2), y: this.transform.applyY(box.y + box.h / 2) };
+    const t = this.transform;
+    return { x: t.applyX(box.x), y: t.applyY(box.y), w: box.w * t.k, h: box.h * t.k };
   }
 
   stop(): void {
@@ -215,6 +219,8 @@ export class Renderer {
     for (const sw of layout.switches) if (visible(sw)) ctx.fillRect(sw.x, sw.y, sw.w, sw.h);
 
     this.paintAllServers(visible);
+    const nowMs = this.now();
+    for (let i = 0; i < layout.servers.length; i++) if (visible(layout.servers[i]!)) this.paintFault(i, nowMs);
     if (t.k >= SERVER_TEXT_ZOOM) for (let i = 0; i < layout.servers.length; i++) if (visible(layout.servers[i]!)) this.paintText(i);
     this.paintSelection();
   }
@@ -237,9 +243,26 @@ export class Renderer {
       ctx.fillStyle = LAYER_COLOURS[this.scene.layers[i]!]!;
       ctx.fillRect(b.x, b.y, b.w, b.h);
       ctx.globalAlpha = 1;
+      this.paintFault(i, this.now());
       if (t.k >= SERVER_TEXT_ZOOM) this.paintText(i);
     }
     if (this.scene.selected !== undefined && changed.has(this.scene.selected)) this.paintSelection();
+  }
+
+  /** A recent fault: a triangle in the server's top-right corner, coloured by where it struck. */
+  private paintFault(i: number, nowMs: number): void {
+    const fault = this.scene.physicalOf(i).lastFault;
+    if (!fault || nowMs - fault.atMs > FAULT_VISIBLE_MS || fault.atMs > nowMs) return;
+    const ctx = this.context;
+    const b = this.scene.box(i);
+    const size = Math.min(b.h, b.w / 3);
+    ctx.fillStyle = FAULT_STYLE[faultPlace(fault.kind)].colour;
+    ctx.beginPath();
+    ctx.moveTo(b.x + b.w - size, b.y);
+    ctx.lineTo(b.x + b.w, b.y);
+    ctx.lineTo(b.x + b.w, b.y + size);
+    ctx.closePath();
+    ctx.fill();
   }
 
   private paintSelection(): void {

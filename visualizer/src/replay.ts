@@ -36,12 +36,9 @@ export class Replay {
     this.jump(-1);
   }
 
-  get length(): number {
-    return this.entries.length;
-  }
-
-  get position(): number {
-    return this.cursor;
+  /** Where replay is on the trace's own clock (ms since the recording began). */
+  get playhead(): number {
+    return this.playheadMs;
   }
 
   setSpeed(speed: number): void {

@@ -12,13 +12,22 @@ export interface TraceEntry {
   readonly source: string;
   readonly type: string;
   readonly data: Readonly<Record<string, unknown>>;
-  /** Set for `server.<type>` events that name their server. */
+  /** Set for `server.<type>` events that name their server and for fault strikes on one. */
   readonly twin: TwinEvent | undefined;
 }
 
 export class TraceFormatError extends Error {
   override name = 'TraceFormatError';
   readonly code = 'TRACE_FORMAT';
+}
+
+/** `server.<type>` events, and fault strikes aimed at a server (`bmc:NAME`, `node:NAME`), as twin events. */
+function twinEventOf(index: number, tMs: number, type: string, data: Record<string, unknown>): TwinEvent | undefined {
+  if (type.startsWith('server.') && typeof data.server === 'string') return { seq: index + 1, atMs: tMs, server: data.server, type: type.slice('server.'.length), data };
+  if (type === 'fault.strike' && typeof data.target === 'string' && data.target.includes(':')) {
+    return { seq: index + 1, atMs: tMs, server: data.target.slice(data.target.indexOf(':') + 1), type: 'fault', data };
+  }
+  return undefined;
 }
 
 export function parseTrace(text: string): TraceEntry[] {
@@ -37,9 +46,7 @@ export function parseTrace(text: string): TraceEntry[] {
     }
     const fields = data as Record<string, unknown>;
     const index = entries.length;
-    const twin: TwinEvent | undefined =
-      type.startsWith('server.') && typeof fields.server === 'string' ? { seq: index + 1, atMs: t, server: fields.server, type: type.slice('server.'.length), data: fields } : undefined;
-    entries.push({ index, tMs: t, source: typeof source === 'string' ? source : '', type, data: fields, twin });
+    entries.push({ index, tMs: t, source: typeof source === 'string' ? source : '', type, data: fields, twin: twinEventOf(index, t, type, fields) });
   });
   return entries;
 }

@@ -57,6 +57,8 @@ export interface TwinPhysicalState {
   readonly bootDevice?: string;
   readonly identify: boolean;
   readonly changedAtMs?: number;
+  /** The last fault that struck the server or its BMC. */
+  readonly lastFault?: { readonly id: string; readonly kind: string; readonly atMs: number };
 }
 
 export interface TwinServersSnapshot {

@@ -85,6 +85,15 @@ describe('TwinObserverFeed', () => {
     expect(feed.eventsAfter(0)).toBeUndefined();
   });
 
+  it('shows a fault strike on the server it is aimed at, and leaves other targets alone', () => {
+    const feed = new TwinObserverFeed({ datacenter });
+    feed.record('r1-u02', powered('Off', 'On', 1));
+    feed.recordFault({ id: 'r1-u01:flaky-503', kind: 'error', target: 'bmc:r1-u01', atMs: 40 });
+    feed.recordFault({ id: 'cut', kind: 'partition', target: 'net:storage', atMs: 41 });
+    expect(feed.snapshot().servers.find((s) => s.name === 'r1-u01')!.lastFault).toEqual({ id: 'r1-u01:flaky-503', kind: 'error', atMs: 40 });
+    expect(feed.eventsAfter(1)).toEqual([{ seq: 2, atMs: 40, server: 'r1-u01', type: 'fault', data: { id: 'r1-u01:flaky-503', kind: 'error', target: 'bmc:r1-u01' } }]);
+  });
+
   it('refuses an event of a server the spec does not have', () => {
     expect(() => new TwinObserverFeed({ datacenter }).record('nowhere', powered('Off', 'On', 1))).toThrow(/nowhere/);
   });
