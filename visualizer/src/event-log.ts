@@ -13,10 +13,12 @@ export interface LogLine {
 }
 
 const MAX_LINES = 300;
+/** A log that scrolls faster than this cannot be read anyway; fewer DOM updates leave frames for the map. */
+const FLUSH_EVERY_MS = 250;
 
 /**
- * The event log, newest first. Live lines are batched and written once per
- * animation frame, so hundreds of events a second cost one DOM update.
+ * The event log, newest first. Live lines are batched and written four
+ * times a second, so hundreds of events a second cost a few DOM updates.
  */
 export class EventLog {
   private pending: LogLine[] = [];
@@ -36,7 +38,7 @@ export class EventLog {
     this.pending.push(line);
     if (this.flushQueued) return;
     this.flushQueued = true;
-    requestAnimationFrame(() => this.flush());
+    window.setTimeout(() => requestAnimationFrame(() => this.flush()), FLUSH_EVERY_MS);
   }
 
   /** Replay: the lines around the current event, the current one marked. */
