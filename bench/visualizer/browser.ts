@@ -22,11 +22,9 @@ export function launchChromium(): Promise<Browser> {
  */
 export interface VisualizerPageGlobals {
   readonly drillVisualizer?: {
-    readonly rackCount: number;
     readonly serverCount: number;
     pointOf(name: string): { x: number; y: number } | undefined;
     boxOf(name: string): { x: number; y: number; w: number; h: number } | undefined;
-    layerOf(name: string): string | undefined;
     colourAt(x: number, y: number): string;
     stats(): { frames: number; paints: number; latenciesMs: readonly number[]; firstPaintAtMs: number | undefined };
     dropConnections(): void;

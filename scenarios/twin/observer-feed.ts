@@ -8,16 +8,8 @@ import type { Datacenter, PowerState, ResolvedServer, ServerEvent, Switch } from
  * bookkeeping: serving it over HTTP is observer-server.ts's job.
  */
 
-export interface TopologySwitch {
-  readonly name: string;
-  readonly role: Switch['role'];
-  readonly model: string | undefined;
-  readonly ports: number;
-  readonly speedGbps: number;
-  readonly unit: number | undefined;
-  readonly heightU: number | undefined;
-  readonly uplinks: readonly string[];
-}
+/** Switches are plain data in the spec already: served as they are. */
+export type TopologySwitch = Switch;
 
 export interface TopologyServer {
   readonly name: string;
@@ -92,10 +84,6 @@ export interface TwinObserverFeedOptions {
   readonly retainedEvents?: number;
 }
 
-function switchView(s: Switch): TopologySwitch {
-  return { name: s.name, role: s.role, model: s.model, ports: s.ports, speedGbps: s.speedGbps, unit: s.unit, heightU: s.heightU, uplinks: s.uplinks };
-}
-
 function serverView(s: ResolvedServer): TopologyServer {
   return {
     name: s.name,
@@ -121,7 +109,7 @@ export function topologyOf(dc: Datacenter): Topology {
     networks: dc.networks.map((n) => ({ name: n.name, role: n.role, cidr: n.cidr, vlan: n.vlan })),
     sites: dc.sites.map((site) => ({
       name: site.name,
-      spines: site.spines.map(switchView),
+      spines: site.spines,
       rows: site.rows.map((row) => ({
         name: row.name,
         racks: row.racks.map((rack) => ({
@@ -129,7 +117,7 @@ export function topologyOf(dc: Datacenter): Topology {
           index: rack.index,
           uHeight: rack.uHeight,
           failureDomain: rack.failureDomain,
-          switches: rack.switches.map(switchView),
+          switches: rack.switches,
           servers: rack.servers.map(serverView),
         })),
       })),

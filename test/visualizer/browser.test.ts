@@ -16,51 +16,14 @@ import { parseDatacenterSpec, SimulatedServer } from '../../twins/index.js';
 import { FAULT_STYLE } from '../../visualizer/src/faults.js';
 import { LAYER_STYLE } from '../../visualizer/src/lifecycle.js';
 import { commandOnPath, describeWithHost } from '../support/host-tools.js';
+import { twoRackSpec } from '../support/small-spec.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const ARTIFACTS = join(ROOT, 'artifacts', 'visualizer');
 
 // Rack indexes 206 and 207 keep these BMCs (127.1.206.x, 127.1.207.x) clear of other suites' addresses.
-const SPEC = `version: 1
-name: vis-test
-seed: 0x7e5a
-fidelity: wire
-templates:
-  one-u:
-    manufacturer: Example
-    model: Small 1U
-    cpu: { model: Test CPU, sockets: 1, cores: 4, flags: [vmx] }
-    memory: { dimms: 2, dimmGiB: 8 }
-    disks: [{ type: ssd, sizeGB: 240, count: 1 }]
-    nics: [{ name: eno1, speedGbps: 1, networks: [provisioning] }]
-  two-u:
-    manufacturer: Example
-    model: Big 2U
-    heightU: 2
-    cpu: { model: Test CPU, sockets: 2, cores: 8, flags: [vmx] }
-    memory: { dimms: 4, dimmGiB: 16 }
-    disks: [{ type: hdd, sizeGB: 4000, count: 2 }]
-    nics: [{ name: eno1, speedGbps: 10, networks: [provisioning] }]
-sites:
-  - name: lab
-    rows:
-      - name: a
-        racks:
-          - name: va
-            index: 206
-            uHeight: 12
-            servers:
-              - { unit: 1, template: one-u, flavour: dmtf, credentials: { user: admin, password: twin-pass } }
-              - { unit: 2, template: two-u, flavour: dmtf, credentials: { user: admin, password: twin-pass } }
-              - { unit: 4, template: one-u, flavour: ipmi-only, credentials: { user: admin, password: twin-pass } }
-          - name: vb
-            index: 207
-            uHeight: 12
-            servers:
-              - { unit: 1, template: one-u, flavour: dmtf, credentials: { user: admin, password: twin-pass } }
-              - { unit: 3, template: one-u, flavour: dmtf, credentials: { user: admin, password: twin-pass } }
-`;
+const SPEC = twoRackSpec({ name: 'vis-test', seed: '0x7e5a', fidelity: 'wire', racks: [{ name: 'va', index: 206 }, { name: 'vb', index: 207 }] });
 
 const colour = (layer: keyof typeof LAYER_STYLE): string => LAYER_STYLE[layer].colour;
 
@@ -180,7 +143,7 @@ describeWithHost('visualizer in Chromium against drill up', [commandOnPath('chro
     await page.mouse.click(at.x, at.y);
     await page.waitForSelector('#panel h2[data-server="va-u02"]');
     const panel = (await page.textContent('#panel'))!;
-    expect(panel).toContain('dmtf');
+    expect(panel).toContain('openbmc');
     expect(panel).toContain('127.1.206.2');
     expect(panel).toContain('Big 2U');
     expect(panel).toContain('U2–U3');

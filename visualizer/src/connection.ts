@@ -32,10 +32,6 @@ export class ResumingStream<E extends { readonly seq: number }> {
     this.connect();
   }
 
-  get seq(): number {
-    return this.lastSeq;
-  }
-
   /** Start over from `seq` (after re-reading state). */
   resume(seq: number): void {
     this.lastSeq = seq;

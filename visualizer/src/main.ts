@@ -1,88 +1,21 @@
 import { OrchestratorClient, ServerCallError, TwinClient } from './clients.js';
-import { ResumingStream, type ConnectionState } from './connection.js';
+import { ResumingStream } from './connection.js';
 import { describeData } from './describe.js';
-import { byId, el } from './dom.js';
+import { byId } from './dom.js';
 import { EventLog } from './event-log.js';
-import { FAULT_STYLE, FAULT_VISIBLE_MS } from './faults.js';
+import { FAULT_VISIBLE_MS } from './faults.js';
 import { FilterSyntaxError, parseFilter } from './filter.js';
 import { layoutTopology, type Box } from './layout.js';
-import { LAYERS, LAYER_STYLE, type Layer } from './lifecycle.js';
 import { renderPanel } from './panel.js';
 import { applyTwinEvent } from './physical.js';
+import { createProbe } from './probe.js';
 import { Renderer } from './renderer.js';
 import { Replay } from './replay.js';
 import { Scene } from './scene.js';
+import { readSettings, rememberToken } from './settings.js';
+import { renderLegend, showBadge, showProblem } from './status.js';
 import { parseTrace } from './trace.js';
 import type { OrchestratorEvent, TwinEvent } from './wire.js';
-
-/** What tests and the benchmark read from the page (it never drives the servers). */
-export interface VisualizerProbe {
-  readonly rackCount: number;
-  readonly serverCount: number;
-  /** A server's centre in page coordinates, or undefined when it is not in the topology. */
-  pointOf(name: string): { x: number; y: number } | undefined;
-  /** A server's rectangle in page coordinates. */
-  boxOf(name: string): { x: number; y: number; w: number; h: number } | undefined;
-  layerOf(name: string): Layer | undefined;
-  /** The colour painted at a page point, `#rrggbb`. */
-  colourAt(x: number, y: number): string;
-  stats(): { frames: number; paints: number; latenciesMs: readonly number[]; firstPaintAtMs: number | undefined };
-  /** Cuts both event streams as a network failure would; they resume by themselves. */
-  dropConnections(): void;
-}
-
-declare global {
-  interface Window {
-    drillVisualizer?: VisualizerProbe;
-  }
-}
-
-const TOKEN_KEY = 'drill.apiToken';
-const TWIN_KEY = 'drill.twinUrl';
-
-/**
- * Settings come in the URL fragment (never sent to a server, so the token stays
- * out of every log): `#twin=URL&token=T&trace=URL`. The token moves to
- * sessionStorage and leaves the address bar.
- */
-function readSettings(): { twinUrl: string | undefined; token: string | undefined; traceUrl: string | undefined } {
-  const params = new URLSearchParams(location.hash.slice(1));
-  const token = params.get('token');
-  if (token) sessionStorage.setItem(TOKEN_KEY, token);
-  const twin = params.get('twin');
-  if (twin) sessionStorage.setItem(TWIN_KEY, twin);
-  params.delete('token');
-  const rest = params.toString();
-  history.replaceState(null, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
-  return { twinUrl: sessionStorage.getItem(TWIN_KEY) ?? undefined, token: sessionStorage.getItem(TOKEN_KEY) ?? undefined, traceUrl: params.get('trace') ?? undefined };
-}
-
-function showBadge(which: 'twin' | 'orch', state: ConnectionState | 'unauthorized' | 'error' | 'no token', detail: string): void {
-  const badge = byId(`conn-${which}`);
-  badge.className = `conn ${state.replace(' ', '-')}`;
-  badge.title = detail;
-  byId(`conn-${which}-state`).textContent = state;
-}
-
-function showProblem(text: string | undefined): void {
-  const box = byId('problem');
-  box.hidden = text === undefined;
-  box.textContent = text ?? '';
-}
-
-function renderLegend(scene: Scene): void {
-  const counts = new Map<Layer, number>(LAYERS.map((l) => [l, 0]));
-  for (let i = 0; i < scene.layers.length; i++) {
-    const layer = LAYERS[scene.layers[i]!]!;
-    counts.set(layer, (counts.get(layer) ?? 0) + 1);
-  }
-  byId('legend-items').replaceChildren(
-    ...LAYERS.map((layer) =>
-      el('li', { 'data-layer': layer }, el('span', { class: 'swatch', style: `background:${LAYER_STYLE[layer].colour}` }), el('span', { class: 'name' }, LAYER_STYLE[layer].label), el('span', { class: 'count' }, String(counts.get(layer) ?? 0))),
-    ),
-    ...Object.values(FAULT_STYLE).map((fault) => el('li', { class: 'fault' }, el('span', { class: 'corner', style: `border-top-color:${fault.colour}` }), el('span', { class: 'name' }, fault.label))),
-  );
-}
 
 function boundsOf(boxes: readonly Box[]): Box | undefined {
   if (boxes.length === 0) return undefined;
@@ -90,6 +23,12 @@ function boundsOf(boxes: readonly Box[]): Box | undefined {
   const y = Math.min(...boxes.map((b) => b.y));
   return { x, y, w: Math.max(...boxes.map((b) => b.x + b.w)) - x, h: Math.max(...boxes.map((b) => b.y + b.h)) - y };
 }
+
+/**
+ * The page: loads the twin's layout and state, draws it, follows the twin's and
+ * the orchestrator's event streams, and wires search, the side panel, the
+ * event log and trace replay.
+ */
 
 async function start(): Promise<void> {
   const settings = readSettings();
@@ -166,11 +105,17 @@ async function start(): Promise<void> {
     onState: (state, detail) => showBadge('twin', state, detail),
     onGap: () => void reloadTwin(),
   });
+  /** Re-reads every server and resumes the stream from there; retries while the twin does not answer. */
   const reloadTwin = async (): Promise<void> => {
-    const fresh = await twin.servers();
-    for (const state of fresh.servers) scene.setPhysical(state);
-    twinStream.resume(fresh.seq);
-    refreshPanel();
+    try {
+      const fresh = await twin.servers();
+      for (const state of fresh.servers) scene.setPhysical(state);
+      twinStream.resume(fresh.seq);
+      refreshPanel();
+    } catch (error) {
+      showBadge('twin', 'reconnecting', error instanceof Error ? error.message : String(error));
+      window.setTimeout(() => void reloadTwin(), 2_000);
+    }
   };
 
   let orchStream: ResumingStream<OrchestratorEvent> | undefined;
@@ -187,12 +132,12 @@ async function start(): Promise<void> {
       byId('token-form').hidden = false;
       return;
     }
-    sessionStorage.setItem(TOKEN_KEY, token);
+    rememberToken(token);
     byId('token-form').hidden = true;
     let timer: number | undefined;
     const load = async (): Promise<void> => {
       const [nodes, roles] = await Promise.all([client.nodes(), client.nodeRoles()]);
-      scene.setOrchestrator(nodes, roles);
+      if (mode === 'live') scene.setOrchestrator(nodes, roles);
       refreshPanel();
     };
     refreshOrchestrator = () => {
@@ -206,8 +151,10 @@ async function start(): Promise<void> {
       // Recent history fills the log; the snapshot above already holds its effects.
       afterSeq: Math.max(0, latest - 100),
       onEvent: (event) => {
+        // Replay shows the trace alone; going live again re-reads the orchestrator.
+        if (mode !== 'live') return;
         log.add({ atMs: event.atMs, source: 'orchestrator', subject: event.subject, text: describeData(event.type, event.data) });
-        if (mode === 'live') refreshOrchestrator();
+        refreshOrchestrator();
       },
       onState: (state, detail) => showBadge('orch', state, detail),
     });
@@ -273,6 +220,8 @@ async function start(): Promise<void> {
       const entries = parseTrace(text);
       replay?.stop();
       setMode('replay');
+      // A trace is the twin's record of a run: today's orchestrator state is no part of it.
+      scene.setOrchestrator([], []);
       scrub.max = String(Math.max(0, entries.length - 1));
       byId('trace-name').textContent = `${label} · ${entries.length} events`;
       replay = new Replay(entries, {
@@ -305,40 +254,10 @@ async function start(): Promise<void> {
     loadTrace(await response.text(), settings.traceUrl.split('/').pop() ?? 'trace');
   }
 
-  const canvas = mapHost.querySelector('canvas');
-  window.drillVisualizer = {
-    rackCount: scene.layout.racks.length,
-    serverCount: scene.layout.servers.length,
-    pointOf: (name) => {
-      const i = scene.indexOf(name);
-      if (i === undefined) return undefined;
-      const box = renderer.screenBoxOf(i);
-      const r = mapHost.getBoundingClientRect();
-      return { x: r.left + box.x + box.w / 2, y: r.top + box.y + box.h / 2 };
-    },
-    boxOf: (name) => {
-      const i = scene.indexOf(name);
-      if (i === undefined) return undefined;
-      const box = renderer.screenBoxOf(i);
-      const r = mapHost.getBoundingClientRect();
-      return { ...box, x: r.left + box.x, y: r.top + box.y };
-    },
-    layerOf: (name) => {
-      const i = scene.indexOf(name);
-      return i === undefined ? undefined : scene.layer(i);
-    },
-    colourAt: (x, y) => {
-      const r = mapHost.getBoundingClientRect();
-      const dpr = window.devicePixelRatio || 1;
-      const [red, green, blue] = canvas!.getContext('2d')!.getImageData(Math.round((x - r.left) * dpr), Math.round((y - r.top) * dpr), 1, 1).data;
-      return `#${[red, green, blue].map((c) => (c ?? 0).toString(16).padStart(2, '0')).join('')}`;
-    },
-    stats: () => ({ frames: renderer.frames, paints: renderer.paints, latenciesMs: renderer.latenciesMs, firstPaintAtMs: renderer.firstPaintAtMs }),
-    dropConnections: () => {
-      twinStream.drop();
-      orchStream?.drop();
-    },
-  };
+  window.drillVisualizer = createProbe(scene, renderer, mapHost, () => {
+    twinStream.drop();
+    orchStream?.drop();
+  });
   document.body.dataset.ready = 'true';
 }
 

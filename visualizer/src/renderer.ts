@@ -36,8 +36,6 @@ export class Renderer {
   private userMoved = false;
   private width = 0;
   private height = 0;
-  private frameRequest = 0;
-  private running = true;
   /** Frames the browser showed (requestAnimationFrame callbacks), painted or not. */
   frames = 0;
   /** Frames in which the scene was painted. */
@@ -76,12 +74,11 @@ export class Renderer {
     this.resize();
     this.setScene(scene);
     const loop = (): void => {
-      if (!this.running) return;
       this.frames++;
       this.paintIfDirty();
-      this.frameRequest = requestAnimationFrame(loop);
+      requestAnimationFrame(loop);
     };
-    this.frameRequest = requestAnimationFrame(loop);
+    requestAnimationFrame(loop);
   }
 
   setScene(scene: Scene): void {
@@ -123,11 +120,6 @@ export class Renderer {
     const box = this.scene.box(index);
     const t = this.transform;
     return { x: t.applyX(box.x), y: t.applyY(box.y), w: box.w * t.k, h: box.h * t.k };
-  }
-
-  stop(): void {
-    this.running = false;
-    cancelAnimationFrame(this.frameRequest);
   }
 
   private resize(): void {

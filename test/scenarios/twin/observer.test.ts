@@ -5,41 +5,9 @@ import WebSocket from 'ws';
 import { GAP_CLOSE_CODE, serverIdentity, startTwinObserver, TwinObserverFeed, type ObserverEvent, type RunningTwinObserver } from '../../../scenarios/index.js';
 import { SeededRandom, VirtualClock } from '../../../sim/index.js';
 import { parseDatacenterSpec, SimulatedServer, type ServerEvent } from '../../../twins/index.js';
+import { twoRackSpec } from '../../support/small-spec.js';
 
-const SPEC = `version: 1
-name: observer-test
-seed: 0x0b5e
-fidelity: model
-templates:
-  one-u:
-    model: One U
-    cpu: { model: Test CPU, sockets: 1, cores: 4, flags: [vmx] }
-    memory: { dimms: 2, dimmGiB: 8 }
-    disks: [{ type: ssd, sizeGB: 240, count: 1 }]
-    nics: [{ name: eno1, speedGbps: 1, networks: [provisioning] }]
-  two-u:
-    model: Two U
-    heightU: 2
-    cpu: { model: Test CPU, sockets: 1, cores: 4, flags: [vmx] }
-    memory: { dimms: 2, dimmGiB: 8 }
-    disks: [{ type: ssd, sizeGB: 240, count: 1 }]
-    nics: [{ name: eno1, speedGbps: 1, networks: [provisioning] }]
-sites:
-  - name: lab
-    spines: [{ name: spine1, ports: 32, speedGbps: 100 }]
-    rows:
-      - name: a
-        racks:
-          - name: r1
-            uHeight: 12
-            switches: [{ name: r1-tor, unit: 12, ports: 48, speedGbps: 25, uplinks: [spine1] }]
-            servers:
-              - { unit: 1, template: one-u, flavour: dmtf, credentials: { user: admin, password: twin-pass } }
-              - { unit: 2, template: two-u, flavour: openbmc, credentials: { user: admin, password: twin-pass } }
-          - name: r2
-            servers:
-              - { unit: 5, template: one-u, flavour: ipmi-only, credentials: { user: admin, password: twin-pass } }
-`;
+const SPEC = twoRackSpec({ name: 'observer-test', seed: '0x0b5e', fidelity: 'model', racks: [{ name: 'r1', index: 0 }, { name: 'r2', index: 1 }] });
 
 const datacenter = parseDatacenterSpec(SPEC);
 
@@ -54,11 +22,15 @@ describe('TwinObserverFeed', () => {
     expect(site.spines.map((s) => s.name)).toEqual(['spine1']);
     const [r1, r2] = site.rows[0]!.racks;
     expect({ name: r1!.name, uHeight: r1!.uHeight, tor: r1!.switches[0]!.name, torUnit: r1!.switches[0]!.unit, uplinks: r1!.switches[0]!.uplinks }).toEqual({ name: 'r1', uHeight: 12, tor: 'r1-tor', torUnit: 12, uplinks: ['spine1'] });
-    expect(r1!.servers.map((s) => [s.name, s.unit, s.heightU, s.flavour])).toEqual([
-      ['r1-u01', 1, 1, 'dmtf'],
-      ['r1-u02', 2, 2, 'openbmc'],
+    expect(r1!.servers.map((s) => [s.name, s.unit, s.heightU, s.flavour, s.protocols])).toEqual([
+      ['r1-u01', 1, 1, 'dmtf', ['redfish', 'ipmi']],
+      ['r1-u02', 2, 2, 'openbmc', ['redfish', 'ipmi']],
+      ['r1-u04', 4, 1, 'ipmi-only', ['ipmi']],
     ]);
-    expect(r2!.servers.map((s) => [s.name, s.protocols, s.redfishPort])).toEqual([['r2-u05', ['ipmi'], undefined]]);
+    expect(r2!.servers.map((s) => [s.name, s.unit])).toEqual([
+      ['r2-u01', 1],
+      ['r2-u03', 3],
+    ]);
     expect(JSON.stringify(topology)).not.toContain('twin-pass');
   });
 
@@ -79,7 +51,7 @@ describe('TwinObserverFeed', () => {
 
   it('hands out the events after a sequence number, and says so when they are no longer kept', () => {
     const feed = new TwinObserverFeed({ datacenter, retainedEvents: 3 });
-    for (let i = 0; i < 8; i++) feed.record('r2-u05', i % 2 === 0 ? powered('Off', 'On', i) : powered('On', 'Off', i));
+    for (let i = 0; i < 8; i++) feed.record('r2-u01', i % 2 === 0 ? powered('Off', 'On', i) : powered('On', 'Off', i));
     expect(feed.eventsAfter(7)?.map((e) => e.seq)).toEqual([8]);
     expect(feed.eventsAfter(8)).toEqual([]);
     expect(feed.eventsAfter(0)).toBeUndefined();
@@ -148,7 +120,7 @@ describe('twin observer endpoint', () => {
     expect(topology.cors).toBe('*');
     expect((topology.body as { name: string }).name).toBe('observer-test');
     const servers = await getJson('/twin/v1/servers');
-    expect((servers.body as { servers: unknown[] }).servers).toHaveLength(3);
+    expect((servers.body as { servers: unknown[] }).servers).toHaveLength(5);
     expect((await getJson('/twin/v1/nope')).status).toBe(404);
     const post = await fetch(`${observer.url}/twin/v1/servers`, { method: 'POST' });
     expect(post.status).toBe(405);
