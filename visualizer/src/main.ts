@@ -17,10 +17,13 @@ import { renderLegend, showBadge, showProblem } from './status.js';
 import { parseTrace } from './trace.js';
 import type { OrchestratorEvent, TwinEvent } from './wire.js';
 
+/** Room above the matches for their rack's name. */
+const LABEL_ROOM_PX = 18;
+
 function boundsOf(boxes: readonly Box[]): Box | undefined {
   if (boxes.length === 0) return undefined;
   const x = Math.min(...boxes.map((b) => b.x));
-  const y = Math.min(...boxes.map((b) => b.y));
+  const y = Math.min(...boxes.map((b) => b.y)) - LABEL_ROOM_PX;
   return { x, y, w: Math.max(...boxes.map((b) => b.x + b.w)) - x, h: Math.max(...boxes.map((b) => b.y + b.h)) - y };
 }
 

@@ -12,8 +12,8 @@ const RACK_FILL = '#161c26';
 const SWITCH_FILL = '#26415f';
 /** Below this zoom rack names would overlap: only rows and sites are labelled. */
 const RACK_LABEL_ZOOM = 0.9;
-/** From this zoom a server is tall enough for its name. */
-const SERVER_TEXT_ZOOM = 3.2;
+/** From this zoom a server is tall enough for its name (3.2-unit text is then 7 px or more). */
+const SERVER_TEXT_ZOOM = 2.2;
 const MAX_LATENCY_SAMPLES = 20_000;
 /** Servers the search leaves out stay in place, faint. */
 const FADED_ALPHA = 0.14;
@@ -294,6 +294,7 @@ export class Renderer {
   private paintText(i: number): void {
     const ctx = this.context;
     const b = this.scene.box(i);
+    ctx.globalAlpha = this.scene.matches[i] === 1 ? 1 : FADED_ALPHA;
     ctx.font = '3.2px ui-monospace, SFMono-Regular, Menlo, monospace';
     ctx.textBaseline = 'middle';
     // Dark text on the bright layers, light text on the dark "off".
@@ -309,5 +310,6 @@ export class Renderer {
       ctx.fillText(badge.badge, right + 0.5, b.y + b.h / 2);
       right -= 0.5;
     }
+    ctx.globalAlpha = 1;
   }
 }
