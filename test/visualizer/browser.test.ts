@@ -149,6 +149,9 @@ describeWithHost('visualizer in Chromium against drill up', [commandOnPath('chro
     expect(panel).toContain('U2–U3');
     expect(panel).toMatch(/lifecycle\s*inventoried/);
     expect(panel).toMatch(/power\s*Off/);
+    // The inventory the orchestrator read from the BMC: one 4-core CPU, two 8 GiB DIMMs.
+    await page.waitForFunction(`document.querySelector('#panel').textContent.includes('2 DIMMs, 16 GiB')`);
+    expect(await page.textContent('#panel')).toMatch(/CPUs\s*1× Test CPU, 4 cores/);
     await page.screenshot({ path: join(ARTIFACTS, 'panel.png') });
   });
 

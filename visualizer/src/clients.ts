@@ -1,4 +1,4 @@
-import type { OrchestratorNode, OrchestratorNodeRole, TwinServersSnapshot, TwinTopology } from './wire.js';
+import type { OrchestratorInventory, OrchestratorNode, OrchestratorNodeRole, TwinServersSnapshot, TwinTopology } from './wire.js';
 
 /** What went wrong talking to the twin or the orchestrator, said so the page can show it. */
 export class ServerCallError extends Error {
@@ -61,6 +61,10 @@ export class OrchestratorClient {
 
   nodeRoles(): Promise<OrchestratorNodeRole[]> {
     return this.get('/api/v1/node-roles');
+  }
+
+  inventory(node: string): Promise<OrchestratorInventory> {
+    return this.get(`/api/v1/nodes/${encodeURIComponent(node)}/inventory`);
   }
 
   eventsUrl(afterSeq: number): string {

@@ -15,6 +15,7 @@ const SPINE_BAND_PX = 70;
 const SITE_GAP_PX = 80;
 const SPINE_WIDTH_PX = 90;
 const SPINE_HEIGHT_PX = 22;
+const SPINE_GAP_PX = 30;
 
 export interface Box {
   readonly x: number;
@@ -45,7 +46,7 @@ export interface Label {
   readonly text: string;
   readonly x: number;
   readonly y: number;
-  readonly kind: 'site' | 'row' | 'rack';
+  readonly kind: 'site' | 'row' | 'rack' | 'spine';
 }
 
 export interface Link {
@@ -77,10 +78,15 @@ export function layoutTopology(topology: TwinTopology): Layout {
     labels.push({ text: site.name, x: 0, y: y + 14, kind: 'site' });
     const spineY = y + 26;
     const spineBoxes = new Map<string, SwitchBox>();
+    // Spines centred over the widest row, beside the site's name.
+    const rowsWidth = Math.max(0, ...site.rows.map((row) => row.racks.length * (RACK_WIDTH_PX + RACK_GAP_PX) - RACK_GAP_PX));
+    const spinesWidth = site.spines.length * (SPINE_WIDTH_PX + SPINE_GAP_PX) - SPINE_GAP_PX;
+    const spinesX = Math.max(80, (rowsWidth - spinesWidth) / 2);
     site.spines.forEach((spine, i) => {
-      const box: SwitchBox = { switch: spine, site: site.name, x: 80 + i * (SPINE_WIDTH_PX + 30), y: spineY, w: SPINE_WIDTH_PX, h: SPINE_HEIGHT_PX };
+      const box: SwitchBox = { switch: spine, site: site.name, x: spinesX + i * (SPINE_WIDTH_PX + SPINE_GAP_PX), y: spineY, w: SPINE_WIDTH_PX, h: SPINE_HEIGHT_PX };
       spineBoxes.set(spine.name, box);
       switches.push(box);
+      labels.push({ text: spine.name, x: box.x + box.w / 2, y: box.y + box.h / 2 + 4, kind: 'spine' });
     });
     y += site.spines.length > 0 ? SPINE_BAND_PX : 26;
     for (const row of site.rows) {

@@ -15,7 +15,7 @@ import { Scene } from './scene.js';
 import { readSettings, rememberToken } from './settings.js';
 import { renderLegend, showBadge, showProblem } from './status.js';
 import { parseTrace } from './trace.js';
-import type { OrchestratorEvent, TwinEvent } from './wire.js';
+import type { OrchestratorEvent, OrchestratorInventory, TwinEvent } from './wire.js';
 
 /** Room above the matches for their rack's name. */
 const LABEL_ROOM_PX = 18;
@@ -51,26 +51,38 @@ async function start(): Promise<void> {
   const mapHost = byId('map');
   const panelHost = byId('panel');
   let panelQueued = false;
+  /** The selected node's inventory (or why it could not be read), read from the orchestrator when it is selected. */
+  let inventory: { readonly node: string; readonly value: OrchestratorInventory | string } | undefined;
   const refreshPanel = (): void => {
     if (panelQueued) return;
     panelQueued = true;
     requestAnimationFrame(() => {
       panelQueued = false;
-      renderPanel(panelHost, scene, scene.selected);
+      const selected = scene.selected === undefined ? undefined : scene.box(scene.selected).server.name;
+      renderPanel(panelHost, scene, scene.selected, inventory?.node === selected ? inventory?.value : undefined);
     });
+  };
+  let orchestrator: OrchestratorClient | undefined;
+  const select = (index: number | undefined): void => {
+    scene.select(index);
+    refreshPanel();
+    const name = index === undefined ? undefined : scene.box(index).server.name;
+    if (name === undefined || !orchestrator || !scene.nodeOf(index!)?.lifecycle || mode !== 'live') return;
+    orchestrator.inventory(name).then(
+      (value) => {
+        inventory = { node: name, value };
+        refreshPanel();
+      },
+      (error: unknown) => {
+        inventory = { node: name, value: error instanceof Error ? error.message : String(error) };
+        refreshPanel();
+      },
+    );
   };
   let mode: 'live' | 'replay' = 'live';
   let replay: Replay | undefined;
   const now = (): number => (mode === 'replay' && replay ? replay.playhead : Date.now());
-  const renderer = new Renderer(
-    mapHost,
-    scene,
-    (index) => {
-      scene.select(index);
-      refreshPanel();
-    },
-    now,
-  );
+  const renderer = new Renderer(mapHost, scene, select, now);
   // Fault markers fade by time, not by events: repaint while any is showing.
   window.setInterval(() => {
     const nowMs = now();
@@ -136,6 +148,7 @@ async function start(): Promise<void> {
       return;
     }
     rememberToken(token);
+    orchestrator = client;
     byId('token-form').hidden = true;
     let timer: number | undefined;
     const load = async (): Promise<void> => {
@@ -193,10 +206,7 @@ async function start(): Promise<void> {
     const matching = scene.layout.servers.filter((_, i) => scene.matches[i] === 1);
     const bounds = boundsOf(matching);
     if (bounds && matching.length < scene.layout.servers.length) renderer.fit(bounds, 600);
-    if (matching.length === 1) {
-      scene.select(scene.indexOf(matching[0]!.server.name));
-      refreshPanel();
-    }
+    if (matching.length === 1) select(scene.indexOf(matching[0]!.server.name));
   });
   byId('fit').addEventListener('click', () => renderer.fit(undefined, 500));
 

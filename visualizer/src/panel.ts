@@ -1,8 +1,10 @@
 import { badgesOf } from './badges.js';
 import { el } from './dom.js';
 import { FAULT_STYLE, faultPlace } from './faults.js';
+import { inventoryLines } from './inventory.js';
 import { LAYER_STYLE } from './lifecycle.js';
 import type { Scene } from './scene.js';
+import type { OrchestratorInventory } from './wire.js';
 
 function row(label: string, value: string | Node): HTMLElement {
   return el('div', { class: 'kv' }, el('span', { class: 'k' }, label), el('span', { class: 'v' }, value));
@@ -14,7 +16,8 @@ function outputsText(outputs: Readonly<Record<string, unknown>> | undefined): st
 }
 
 /** The side panel for the selected server: the twin's view (BMC, power, stage) and the orchestrator's (lifecycle, roles). */
-export function renderPanel(host: HTMLElement, scene: Scene, index: number | undefined): void {
+/** `inventory`: what the orchestrator read from the BMC, or why it could not be read. */
+export function renderPanel(host: HTMLElement, scene: Scene, index: number | undefined, inventory?: OrchestratorInventory | string): void {
   if (index === undefined) {
     host.replaceChildren(el('p', { class: 'hint' }, 'Click a server to see its BMC, inventory, power and roles. Scroll to zoom, drag to pan.'));
     return;
@@ -27,7 +30,7 @@ export function renderPanel(host: HTMLElement, scene: Scene, index: number | und
   const layer = scene.layer(index);
   const swatch = el('span', { class: 'swatch', style: `background:${LAYER_STYLE[layer].colour}` });
   const bmcUrl = server.redfishPort === undefined ? `ipmi ${server.bmcAddress}:${server.ipmiPort}` : `https://${server.bmcAddress}${server.redfishPort === 443 ? '' : `:${server.redfishPort}`}`;
-  const inventory = node?.bmc ? `${node.bmc.manufacturer} ${node.bmc.model}, firmware ${node.bmc.firmwareVersion}` : `${server.manufacturer} ${server.model} (spec)`;
+  const model = node?.bmc ? `${node.bmc.manufacturer} ${node.bmc.model}, BMC firmware ${node.bmc.firmwareVersion}` : `${server.manufacturer} ${server.model} (spec)`;
   host.replaceChildren(
     el('h2', { 'data-server': server.name }, server.name),
     el('div', { class: 'layer' }, swatch, LAYER_STYLE[layer].label),
@@ -35,7 +38,7 @@ export function renderPanel(host: HTMLElement, scene: Scene, index: number | und
     row('location', `${box.site} / row ${box.row} / ${box.rack} / U${server.unit}${server.heightU > 1 ? `–U${server.unit + server.heightU - 1}` : ''}`),
     row('BMC', `${server.flavour}${server.modifiers.length > 0 ? ` (${server.modifiers.join(', ')})` : ''}`),
     row('BMC address', bmcUrl),
-    row('inventory', inventory),
+    row('model', model),
     row('template', server.template),
     row('networks', server.networks.map((n) => `${n.network} ${n.address}`).join(', ') || '—'),
     el('h3', {}, 'Physical (twin)'),
@@ -48,6 +51,8 @@ export function renderPanel(host: HTMLElement, scene: Scene, index: number | und
     row('reachable', node ? (node.reachable ? 'yes' : 'no') : '—'),
     row('protocol', node?.bmc ? `${node.bmc.protocol}${node.bmc.profile ? ` (${node.bmc.profile})` : ''}` : '—'),
     row('badges', badgesOf(roles).map((b) => b.badge).join(' ') || '—'),
+    el('h3', {}, 'Inventory (from the BMC)'),
+    ...(inventory === undefined ? [row('inventory', node?.lifecycle ? 'reading…' : '—')] : typeof inventory === 'string' ? [row('inventory', inventory)] : inventoryLines(inventory).map(([label, text]) => row(label, text))),
     el('h3', {}, `Node-roles (${roles.length})`),
     ...roles.map((r) =>
       el(

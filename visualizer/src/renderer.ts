@@ -2,7 +2,7 @@ import type * as D3 from 'd3';
 import { d3 } from './d3.js';
 import { badgesOf } from './badges.js';
 import { FAULT_STYLE, FAULT_VISIBLE_MS, faultPlace } from './faults.js';
-import type { Box } from './layout.js';
+import { UNIT_PX, type Box } from './layout.js';
 import { LAYERS, LAYER_STYLE } from './lifecycle.js';
 import type { Scene } from './scene.js';
 
@@ -17,6 +17,8 @@ const SERVER_TEXT_ZOOM = 2.2;
 const MAX_LATENCY_SAMPLES = 20_000;
 /** Servers the search leaves out stay in place, faint. */
 const FADED_ALPHA = 0.14;
+/** Names inside servers and switches, in world units: 3.2 of a 6-unit rack unit. */
+const LABEL_FONT = '3.2px ui-monospace, SFMono-Regular, Menlo, monospace';
 
 /**
  * Draws a scene: servers, switches and links on a canvas (thousands of boxes,
@@ -213,7 +215,13 @@ export class Renderer {
     this.paintAllServers(visible);
     const nowMs = this.now();
     for (let i = 0; i < layout.servers.length; i++) if (visible(layout.servers[i]!)) this.paintFault(i, nowMs);
-    if (t.k >= SERVER_TEXT_ZOOM) for (let i = 0; i < layout.servers.length; i++) if (visible(layout.servers[i]!)) this.paintText(i);
+    if (t.k >= SERVER_TEXT_ZOOM) {
+      for (let i = 0; i < layout.servers.length; i++) if (visible(layout.servers[i]!)) this.paintText(i);
+      ctx.fillStyle = '#b8cbe4';
+      ctx.font = LABEL_FONT;
+      ctx.textBaseline = 'middle';
+      for (const sw of layout.switches) if (sw.switch.role === 'top-of-rack' && sw.h >= UNIT_PX - 1 && visible(sw)) ctx.fillText(sw.switch.name, sw.x + 1, sw.y + sw.h / 2);
+    }
     this.paintSelection();
   }
 
@@ -295,7 +303,7 @@ export class Renderer {
     const ctx = this.context;
     const b = this.scene.box(i);
     ctx.globalAlpha = this.scene.matches[i] === 1 ? 1 : FADED_ALPHA;
-    ctx.font = '3.2px ui-monospace, SFMono-Regular, Menlo, monospace';
+    ctx.font = LABEL_FONT;
     ctx.textBaseline = 'middle';
     // Dark text on the bright layers, light text on the dark "off".
     ctx.fillStyle = this.scene.layer(i) === 'off' ? 'rgba(214, 222, 234, 0.8)' : 'rgba(8, 12, 18, 0.85)';

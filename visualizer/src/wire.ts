@@ -112,3 +112,18 @@ export interface OrchestratorEvent {
   readonly subject: string;
   readonly data: Readonly<Record<string, unknown>>;
 }
+
+/** What the orchestrator read from a node's BMC (`GET /api/v1/nodes/{name}/inventory`); every part optional, as BMCs differ. */
+export interface OrchestratorInventory {
+  readonly source: string;
+  readonly readAtMs: number;
+  readonly hardware?: {
+    readonly serialNumber?: string;
+    readonly biosVersion?: string;
+    readonly processors: readonly { readonly model?: string; readonly cores?: number }[];
+    readonly memory: readonly { readonly capacityMiB?: number }[];
+    readonly drives: readonly { readonly capacityBytes?: number; readonly mediaType?: string }[];
+    readonly nics: readonly { readonly macAddress: string; readonly speedMbps?: number }[];
+  };
+  readonly fru?: { readonly productManufacturer?: string; readonly productName?: string; readonly productSerial?: string; readonly boardProduct?: string };
+}
