@@ -150,15 +150,23 @@ async function start(): Promise<void> {
     rememberToken(token);
     orchestrator = client;
     byId('token-form').hidden = true;
-    let timer: number | undefined;
     const load = async (): Promise<void> => {
       const [nodes, roles] = await Promise.all([client.nodes(), client.nodeRoles()]);
       if (mode === 'live') scene.setOrchestrator(nodes, roles);
       refreshPanel();
     };
+    // At most one read in flight and one queued: a busy stream costs a read every 200 ms, not one per event.
+    let scheduled = false;
+    let reading: Promise<void> = Promise.resolve();
     refreshOrchestrator = () => {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(() => void load().catch((error: unknown) => showBadge('orch', 'error', String(error))), 200);
+      if (scheduled) return;
+      scheduled = true;
+      window.setTimeout(() => {
+        reading = reading.then(() => {
+          scheduled = false;
+          return load().catch((error: unknown) => showBadge('orch', 'error', error instanceof Error ? error.message : String(error)));
+        });
+      }, 200);
     };
     await load();
     orchStream = new ResumingStream<OrchestratorEvent>({
