@@ -48,7 +48,7 @@ export class Renderer {
 
   constructor(
     private readonly host: HTMLElement,
-    private scene: Scene,
+    private readonly scene: Scene,
     private readonly onSelect: (index: number | undefined) => void,
     /** The time fault markers age against: the wall clock live, the playhead in replay. */
     private readonly now: () => number,
@@ -73,8 +73,8 @@ export class Renderer {
     d3.select(host).call(this.zoom).on('dblclick.zoom', null);
     host.addEventListener('click', (event) => this.onSelect(this.hit(event.offsetX, event.offsetY)));
     new ResizeObserver(() => this.resize()).observe(host);
+    this.drawOverlay();
     this.resize();
-    this.setScene(scene);
     const loop = (): void => {
       this.frames++;
       this.paintIfDirty();
@@ -83,9 +83,9 @@ export class Renderer {
     requestAnimationFrame(loop);
   }
 
-  setScene(scene: Scene): void {
-    this.scene = scene;
-    const { racks, labels } = scene.layout;
+  /** The SVG layer: rack outlines (they scale with the world) and labels (placed in screen space, fixed size). */
+  private drawOverlay(): void {
+    const { racks, labels } = this.scene.layout;
     this.world
       .selectAll('rect.rack')
       .data(racks)
@@ -102,7 +102,6 @@ export class Renderer {
       .join('text')
       .attr('class', (l) => `label ${l.kind}`)
       .text((l) => l.text);
-    this.fit();
   }
 
   /** Zooms to show `box` (world units) whole, or the whole layout. */
