@@ -5,3 +5,7 @@ export { serveTwin, type ServeTwinOptions, type ServedTwin, type ServedBmc } fro
 export * from './redfish/index.js';
 export * from './discovery/index.js';
 export { startReadyStateModel, type ReadyStateModel, type ReadyStateModelOptions } from './ready-state/model-ready-state.js';
+export { TwinObserverFeed, topologyOf, type Topology, type TopologyRack, type TopologyServer, type TopologySwitch, type PhysicalState, type FaultStrike, type ObserverEvent, type ObserverListener, type TwinObserverFeedOptions } from './twin/observer-feed.js';
+export { startTwinObserver, TWIN_OBSERVER_PATHS, GAP_CLOSE_CODE, type TwinObserverServerOptions, type RunningTwinObserver } from './twin/observer-server.js';
+export { traceServerEvents } from './twin/trace-server.js';
+export { serverIdentity } from './twin/spec-server.js';

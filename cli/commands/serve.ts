@@ -14,6 +14,7 @@ import {
   SqliteStore,
   standardDriverFactory,
   startApiServer,
+  type StaticMount,
 } from '../../orchestrator/index.js';
 import { CryptoRandom, SystemClock, UdpNetwork } from '../../sim/index.js';
 import { CA_FILE, SERVER_FILE } from '../client/connection.js';
@@ -25,6 +26,8 @@ export interface ServeOptions {
   stateDir: string;
   bmcCa?: string;
   bmcInsecure?: boolean;
+  /** Static files to serve beside the API (`drill up` serves the visualizer at /ui/). */
+  staticMounts?: readonly StaticMount[];
 }
 
 const TOKENS_FILE = 'api-tokens.json';
@@ -95,6 +98,7 @@ export async function startOrchestrator(options: ServeOptions, version: string, 
     tls: ca.issueServerCertificate([...new Set([host, '127.0.0.1', 'localhost'])]),
     onInternalError: (error) => process.stderr.write(`drill serve: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`),
     bmc: { enroller, control, random: random.fork('batches') },
+    ...(options.staticMounts ? { staticMounts: options.staticMounts } : {}),
   }).catch((error: NodeJS.ErrnoException) => {
     throw new CliError(`Failed to listen on ${options.listen}: ${error.code ?? error.message}${error.code === 'EADDRINUSE' ? ' — another process uses that port; pick another with --listen' : ''}`, 1);
   });

@@ -3,13 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BmcCredentials, type EnrollResult } from '../../orchestrator/index.js';
-import { serveTwin } from '../../scenarios/index.js';
+import { serveTwin, startTwinObserver, TwinObserverFeed } from '../../scenarios/index.js';
 import { SystemClock } from '../../sim/index.js';
 import { InvalidSpecError, parseDatacenterSpec, type Datacenter, type ServerEvent } from '../../twins/index.js';
 import { CA_FILE } from '../client/connection.js';
 import { CliError } from '../errors.js';
 import { startOrchestrator } from './serve.js';
 import { bindProblem, describeEvent } from './twin-serve.js';
+import { visualizerFiles } from './visualizer-files.js';
 
 /** The lab that ships with drill: 12 servers of seven BMC flavours. */
 export const DEFAULT_SPEC = fileURLToPath(new URL('../../../scenarios/datacenters/lab.yaml', import.meta.url));
@@ -59,10 +60,14 @@ export async function up(options: UpOptions, version: string, out: (line: string
     throw error;
   }
   let enrolled = false;
+  const feed = new TwinObserverFeed({ datacenter });
+  const clock = new SystemClock();
   const twin = await serveTwin({
     datacenter,
-    clock: new SystemClock(),
+    clock,
+    onFaultStrike: (strike) => feed.recordFault({ ...strike, atMs: clock.now() }),
     onServerEvent: (server: string, event: ServerEvent) => {
+      feed.record(server, event);
       const text = enrolled ? describeEvent(event) : undefined;
       if (text) out(`${new Date(event.atMs).toISOString().slice(11, 19)}  ${server}  ${text}`);
     },
@@ -70,14 +75,23 @@ export async function up(options: UpOptions, version: string, out: (line: string
     const problem = bindProblem(error);
     throw problem ? new CliError(`Failed to serve the twin: ${problem}`, 1) : error;
   });
+  const observer = await startTwinObserver({ feed, host: '127.0.0.1', port: 0 }).catch(async (error: unknown) => {
+    await twin.dispose();
+    throw error;
+  });
   try {
     out(`drill up — ${datacenter.name}: ${twin.bmcs.length} simulated BMCs on loopback (Redfish over HTTPS, IPMI over UDP)`);
     if (note) out(note);
     mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
     const caPath = join(options.stateDir, 'twin-ca.crt');
     writeFileSync(caPath, twin.caPem);
-    const orchestrator = await startOrchestrator({ listen: options.listen, stateDir: options.stateDir, bmcCa: caPath }, version, out);
+    const ui = visualizerFiles();
+    const orchestrator = await startOrchestrator({ listen: options.listen, stateDir: options.stateDir, bmcCa: caPath, staticMounts: ui.mounts }, version, out);
     try {
+      out(`twin observer (layout, physical state, events): ${observer.url}/twin/v1/topology`);
+      out(`visualizer: ${orchestrator.url}/ui/#twin=${observer.url}`);
+      out('  (the page asks for the API token; or append &token=$DRILL_TOKEN — the fragment never reaches a server log)');
+      if (ui.problem) out(`warning: ${ui.problem}`);
       out('');
       out(`enrolling ${twin.bmcs.length} BMCs (Redfish first, IPMI for gear without it; 'slow' ones take their time)…`);
       const results = await Promise.all(
@@ -107,6 +121,7 @@ export async function up(options: UpOptions, version: string, out: (line: string
       await orchestrator.stop();
     }
   } finally {
+    await observer.close();
     await twin.dispose();
     out('twin and orchestrator stopped');
   }

@@ -6,8 +6,17 @@ import { ROUTES, type ApiContext, type Route } from './routes.js';
 
 export { bearerToken, validationBody } from './dispatch.js';
 
+/** A directory served as static files under a URL prefix (the visualizer, its vendored libraries). */
+export interface StaticMount {
+  /** `/ui`, `/ui/js`: where it appears; longer prefixes win over shorter ones. */
+  readonly urlPath: string;
+  readonly directory: string;
+}
+
 export interface ApiAppOptions extends ApiContext {
   readonly tokens: ApiTokens;
+  /** Static files served without auth: they hold no secrets (the page asks the user for the token). */
+  readonly staticMounts?: readonly StaticMount[];
   /** Where unexpected errors go (the client only hears "internal error"). */
   readonly onInternalError: (error: unknown) => void;
 }
@@ -35,6 +44,8 @@ export function createApiApp(options: ApiAppOptions): express.Express {
   const document = openApiDocument(ROUTES, options.version);
   app.get('/api/v1/openapi.json', (_req, res) => void res.json(document));
   for (const route of ROUTES) mount(app, route, options);
+  const mounts = [...(options.staticMounts ?? [])].sort((a, b) => b.urlPath.length - a.urlPath.length);
+  for (const { urlPath, directory } of mounts) app.use(urlPath, express.static(directory, { index: 'index.html', fallthrough: true, redirect: true }));
   app.use('/api', (req, res) => {
     res.status(404).json({ problem: `no endpoint ${req.method} ${req.originalUrl}`, fix: NO_ENDPOINT_FIX });
   });

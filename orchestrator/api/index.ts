@@ -1,5 +1,5 @@
 export { ApiTokens } from './api-tokens.js';
-export { createApiApp, validationBody, bearerToken, type ApiAppOptions } from './app.js';
+export { createApiApp, validationBody, bearerToken, type ApiAppOptions, type StaticMount } from './app.js';
 export { createApiFetchHandler } from './fetch-handler.js';
 export { attachEventStream, EVENT_STREAM_PATH } from './event-stream.js';
 export { openApiDocument } from './openapi.js';

@@ -79,7 +79,7 @@ export async function startReadyStateModel(options: ReadyStateModelOptions): Pro
     caCertificatePem: ca.certificatePem,
     installTokenTtlMs: 60 * 60_000,
   });
-  const agents = new AgentHub({ store, clock, random: random.fork('agents'), pollIntervalS: 10, maxHandOuts: 3 });
+  const agents = new AgentHub({ store, clock, random: random.fork('agents'), pollIntervalS: 10, maxHandOuts: 3, authCacheMs: 5_000 });
   const roles = readyStateRoles({ store, access, provisioner, agents });
   const catalog = new RoleCatalog(roles.specs);
   const enroller = new Enroller({ store, vault, drivers: fleet.drivers, clock });

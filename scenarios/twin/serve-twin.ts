@@ -32,6 +32,8 @@ export interface ServeTwinOptions {
   readonly onServerEvent?: (server: string, event: ServerEvent) => void;
   /** Every machine's boot stages, console lines and agent activity, as they happen. */
   readonly onMachineEvent?: (event: MachineEvent) => void;
+  /** Every fault strike (the spec's `slow`/`flaky` BMCs), with its target (`bmc:NAME`). */
+  readonly onFaultStrike?: (strike: { readonly id: string; readonly kind: string; readonly target: string }) => void;
 }
 
 function passwordFrom(server: ResolvedServer): string {
@@ -57,7 +59,13 @@ export async function serveTwin(options: ServeTwinOptions): Promise<ServedTwin> 
   const random = new SeededRandom(dc.seed);
   const servers = dc.servers.slice(0, options.limit ?? dc.servers.length);
   const faultSpecs: FaultSpec[] = servers.flatMap((s) => modifierFaults(s.name, s.bmc.modifiers));
-  const faults = new FaultInjector({ plan: FaultPlan.parse({ faults: faultSpecs }), clock, random: random.fork('faults') });
+  const onStrike = options.onFaultStrike;
+  const observer = onStrike && {
+    record: (_source: string, type: string, data: Record<string, unknown>): void => {
+      if (type === 'fault.strike') onStrike({ id: String(data.id), kind: String(data.kind), target: String(data.target) });
+    },
+  };
+  const faults = new FaultInjector({ plan: FaultPlan.parse({ faults: faultSpecs }), clock, random: random.fork('faults'), ...(observer ? { observer } : {}) });
   const stack = new DisposableStack();
   try {
     const udp = new UdpNetwork();

@@ -61,6 +61,8 @@ describe('import graph', () => {
     ['sim/a.ts', "import config from '../vitest.config.js';", 'imports a file at the repository root (vitest.config.ts)'],
     ['scenarios/a.ts', "import { main } from '../cli/index.js';", 'imports cli/ (cli/index.ts)'],
     ['scenarios/a.ts', "import { draw } from '../visualizer/index.js';", 'imports visualizer/ (visualizer/index.ts)'],
+    ['cli/a.ts', "import { visualizerFiles } from '../visualizer/index.js';", 'imports visualizer/ (visualizer/index.ts)'],
+    ['bench/a.ts', "import type { Layer } from '../visualizer/src/lifecycle.js';", 'imports visualizer/ (visualizer/src/lifecycle.ts)'],
     ['visualizer/a.ts', "import type { Event } from '../orchestrator/index.js';", 'imports orchestrator/ (orchestrator/index.ts)'],
     ['visualizer/a.ts', "import { VirtualClock } from '../sim/index.js';", 'imports sim/ (sim/index.ts)'],
   ];
@@ -84,6 +86,7 @@ describe('import graph', () => {
     expect(fixOf('sim/a.ts', "import '../twins/index.js';")).toContain('imports nothing of ours');
     expect(fixOf('scenarios/a.ts', "import '../cli/index.js';")).toContain('only cli/ and bench/ import cli/');
     expect(fixOf('visualizer/a.ts', "import '../twins/index.js';")).toContain('HTTP and WebSocket');
+    expect(fixOf('cli/a.ts', "import '../visualizer/index.js';")).toContain('browser code');
   });
 
   it('reports a computed specifier where imports are limited, not in cli/', () => {

@@ -28,3 +28,51 @@ sites:
               - { unit: 2, template: small, flavour: ipmi-only, credentials: { user: admin, password: twin-pass } }
 `;
 }
+
+/**
+ * Two racks of 12 units under one spine, five servers of two sizes and three BMC
+ * flavours (user admin, password twin-pass): rack A has U1 (1U, dmtf), U2–U3 (2U,
+ * openbmc) and U4 (1U, ipmi-only) under its top-of-rack switch at U12; rack B has
+ * U1 and U3 (1U, dmtf). Rack indexes as given, so wire suites keep their own addresses.
+ */
+export function twoRackSpec(options: { name: string; seed: string; fidelity: 'model' | 'wire'; racks: readonly [{ name: string; index: number }, { name: string; index: number }] }): string {
+  const [a, b] = options.racks;
+  const server = (unit: number, template: string, flavour: string): string =>
+    `              - { unit: ${unit}, template: ${template}, flavour: ${flavour}, credentials: { user: admin, password: twin-pass } }`;
+  const template = (name: string, model: string, heightU: number): string => `  ${name}:
+    manufacturer: Example
+    model: ${model}
+    heightU: ${heightU}
+    cpu: { model: Test CPU, sockets: 1, cores: 4, flags: [vmx] }
+    memory: { dimms: 2, dimmGiB: 8 }
+    disks: [{ type: ssd, sizeGB: 240, count: 1 }]
+    nics: [{ name: eno1, speedGbps: 1, networks: [provisioning] }]`;
+  return `version: 1
+name: ${options.name}
+seed: ${options.seed}
+fidelity: ${options.fidelity}
+templates:
+${template('one-u', 'Small 1U', 1)}
+${template('two-u', 'Big 2U', 2)}
+sites:
+  - name: lab
+    spines: [{ name: spine1, ports: 32, speedGbps: 100 }]
+    rows:
+      - name: a
+        racks:
+          - name: ${a.name}
+            index: ${a.index}
+            uHeight: 12
+            switches: [{ name: ${a.name}-tor, unit: 12, ports: 48, speedGbps: 25, uplinks: [spine1] }]
+            servers:
+${server(1, 'one-u', 'dmtf')}
+${server(2, 'two-u', 'openbmc')}
+${server(4, 'one-u', 'ipmi-only')}
+          - name: ${b.name}
+            index: ${b.index}
+            uHeight: 12
+            servers:
+${server(1, 'one-u', 'dmtf')}
+${server(3, 'one-u', 'dmtf')}
+`;
+}

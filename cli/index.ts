@@ -1,0 +1,3 @@
+// What benchmarks reuse of the CLI's production wiring.
+export { startOrchestrator, type ServeOptions, type RunningOrchestrator } from './commands/serve.js';
+export { visualizerFiles, type VisualizerFiles } from './commands/visualizer-files.js';
