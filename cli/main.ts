@@ -14,7 +14,7 @@ import { nodesBoot, nodesLifecycle, nodesPower } from './commands/nodes-control.
 import { nodesEnroll } from './commands/nodes-enroll.js';
 import { nodesList, nodesShow } from './commands/nodes-show.js';
 import { serve } from './commands/serve.js';
-import { DEFAULT_SPEC, up } from './commands/up.js';
+import { DEFAULT_READY, DEFAULT_SPEC, up } from './commands/up.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -99,17 +99,20 @@ function program(): Command {
     .option('--state-dir <dir>', 'SQLite store, CA, API tokens and the credentials vault', '.drill')
     .option('--bmc-ca <file>', "PEM CA that signed the BMCs' HTTPS certificates (e.g. .drill/twin-ca.crt)")
     .option('--bmc-insecure', "accept any BMC certificate (factory self-signed ones); say so explicitly")
-    .action(async (options: { listen: string; stateDir: string; bmcCa?: string; bmcInsecure?: boolean }) => {
+    .option('--boot-listen <host:port>', 'serve network boot (iPXE scripts, install plans, the node agent) here, on the provisioning network')
+    .action(async (options: { listen: string; stateDir: string; bmcCa?: string; bmcInsecure?: boolean; bootListen?: string }) => {
       process.exitCode = await serve(options, packageJson.version, out, interrupted());
     });
 
   drill
     .command('up')
-    .description('the twin and the orchestrator together: serve a spec\'s BMCs, start the orchestrator, enroll every BMC, follow power changes')
+    .description('the twin and the orchestrator together: serve a spec\'s BMCs, start the orchestrator, enroll every BMC, take every server to ready state, follow what happens')
     .option('--spec <file>', 'datacenter spec (YAML)', DEFAULT_SPEC)
     .option('--listen <host:port>', 'where the orchestrator API listens (port 0: a free one)', '127.0.0.1:8443')
     .option('--state-dir <dir>', 'the orchestrator state and the twin CA certificate', '.drill')
-    .action(async (options: { spec: string; listen: string; stateDir: string }) => {
+    .option('--ready <file>', 'the deployment that takes every server to ready state, when the spec has a boot server', DEFAULT_READY)
+    .option('--no-ready', 'enroll only: leave the servers powered off')
+    .action(async (options: { spec: string; listen: string; stateDir: string; ready: string | false }) => {
       process.exitCode = await up(options, packageJson.version, out, interrupted());
     });
 
@@ -186,6 +189,12 @@ function program(): Command {
 
   return drill;
 }
+
+// Output piped into `head` and the like: a closed pipe ends the command quietly, as it does for other tools.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
 
 try {
   await program().parseAsync(process.argv);

@@ -36,7 +36,7 @@ interface NodeRoleView {
   state: { kind: string; message?: string };
 }
 
-function readDeployFile(file: string): z.infer<typeof DeployFile> {
+export function readDeployFile(file: string): z.infer<typeof DeployFile> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

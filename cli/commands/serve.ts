@@ -5,8 +5,15 @@ import {
   ApiTokens,
   CertificateAuthority,
   CredentialVault,
+  AgentHub,
   Enroller,
-  hardwareRoles,
+  Provisioner,
+  readyStateRoles,
+  ROUTES,
+  serveProvisioner,
+  type BootIntents,
+  type Store,
+  type StoredEvent,
   NodeControl,
   NodeHttpTransport,
   ObservedStore,
@@ -28,6 +35,8 @@ export interface ServeOptions {
   bmcInsecure?: boolean;
   /** Static files to serve beside the API (`drill up` serves the visualizer at /ui/). */
   staticMounts?: readonly StaticMount[];
+  /** Where the boot server (iPXE scripts, install plans, the agent) listens, as HOST:PORT; without it nothing can be installed. */
+  bootListen?: string;
 }
 
 const TOKENS_FILE = 'api-tokens.json';
@@ -42,7 +51,13 @@ function bmcTrust(options: ServeOptions): { caCertificates?: string[]; insecureS
 
 export interface RunningOrchestrator {
   readonly url: string;
+  /** The boot server's base URL, when it serves one. */
+  readonly bootUrl: string | undefined;
   readonly enroller: Enroller;
+  /** Applies a deployment plan as `PUT /api/v1/deployments/{name}/plan` would (same validation, one commit), from this process. */
+  applyPlan(name: string, plan: unknown): Promise<unknown>;
+  /** Every event as it is committed; returns the unsubscribe function. */
+  subscribe(listener: (event: StoredEvent) => void): () => void;
   /** Undo everything, in reverse order. */
   stop(): Promise<void>;
 }
@@ -72,7 +87,17 @@ export async function startOrchestrator(options: ServeOptions, version: string, 
     log: { warn: (message) => out(`warning: ${message}`) },
   });
   const control = new NodeControl({ vault, drivers, clock });
-  const roles = hardwareRoles({ node: async (name) => (await store.snapshot()).nodes.get(name)?.value, withDriver: (node, work) => control.withDriver(node, work), clock });
+  const agents = new AgentHub({ store, clock, random: random.fork('agents'), pollIntervalS: 5, maxHandOuts: 3, authCacheMs: 5_000 });
+  // The provisioner needs the API's bound URL (the agents call it), so it is made once the API listens.
+  let provisioner: Provisioner | undefined;
+  const bootIntents: BootIntents = {
+    setBootIntent: (node, intent) => {
+      if (!provisioner) throw new Error(`${node} cannot be installed: this orchestrator serves no boot server — start it with --boot-listen HOST:PORT on the provisioning network`);
+      return provisioner.setBootIntent(node, intent);
+    },
+  };
+  const access = { node: async (name: string) => (await store.snapshot()).nodes.get(name)?.value, withDriver: control.withDriver.bind(control), clock };
+  const roles = readyStateRoles({ store, access, provisioner: bootIntents, agents });
   const catalog = new RoleCatalog(roles.specs);
   const annealer = new AnnealerLoop({
     store,
@@ -86,6 +111,7 @@ export async function startOrchestrator(options: ServeOptions, version: string, 
     },
     limits: { maxRunning: 64, maxRunningPerNode: 1, leaseMs: 10 * 60_000 },
     tickEveryMs: 5_000,
+    minTickGapMs: 250,
   });
   const enroller = new Enroller({ store, vault, drivers, clock });
   const server = await startApiServer({
@@ -98,10 +124,16 @@ export async function startOrchestrator(options: ServeOptions, version: string, 
     tls: ca.issueServerCertificate([...new Set([host, '127.0.0.1', 'localhost'])]),
     onInternalError: (error) => process.stderr.write(`drill serve: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`),
     bmc: { enroller, control, random: random.fork('batches') },
+    agents,
     ...(options.staticMounts ? { staticMounts: options.staticMounts } : {}),
   }).catch((error: NodeJS.ErrnoException) => {
     throw new CliError(`Failed to listen on ${options.listen}: ${error.code ?? error.message}${error.code === 'EADDRINUSE' ? ' — another process uses that port; pick another with --listen' : ''}`, 1);
   });
+  const boot = options.bootListen === undefined ? undefined : await startBootServer(options.bootListen, { store, clock, random, agentApi: server.url, ca, out }).catch(async (error: unknown) => {
+    await server.close();
+    throw error;
+  });
+  provisioner = boot?.provisioner;
   const unsubscribe = store.subscribe(() => annealer.kick());
   annealer.start();
   writeFileSync(join(options.stateDir, SERVER_FILE), `${JSON.stringify({ url: server.url }, null, 2)}\n`);
@@ -114,16 +146,49 @@ export async function startOrchestrator(options: ServeOptions, version: string, 
     out(`API tokens: ${tokens.count} in ${join(options.stateDir, TOKENS_FILE)} (the admin token was shown at first start)`);
   }
   out(`event stream: ${server.url.replace(/^http/, 'ws')}/api/v1/events/stream`);
+  if (boot) out(`boot server (iPXE per MAC, install plans, the node agent): ${boot.url}/boot/ipxe`);
+  const planRoute = ROUTES.find((r) => r.method === 'put' && r.path === '/api/v1/deployments/{name}/plan')!;
   return {
     url: server.url,
+    bootUrl: boot?.url,
     enroller,
+    applyPlan: async (name, plan) => (await planRoute.handle({ store, catalog, version }, { params: { name }, query: undefined, body: planRoute.body!.parse(plan) })).body,
+    subscribe: (listener) => store.subscribe(listener),
     stop: async () => {
       unsubscribe();
       await annealer.stop();
+      await boot?.close();
       await server.close();
       await store.close();
     },
   };
+}
+
+/** The provisioner's boot endpoints on their own plain-HTTP listener (docs/provisioning.md: network boot has no TLS). */
+async function startBootServer(
+  listen: string,
+  deps: { store: Store; clock: SystemClock; random: CryptoRandom; agentApi: string; ca: CertificateAuthority; out: (line: string) => void },
+): Promise<{ provisioner: Provisioner; url: string; close(): Promise<void> }> {
+  const { host, port } = parseListen(listen);
+  let provisioner: Provisioner | undefined;
+  const served = await serveProvisioner({
+    host,
+    port,
+    handle: (request) => provisioner!.handle(request),
+    onInternalError: (error) => deps.out(`drill serve: boot server internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  }).catch((error: NodeJS.ErrnoException) => {
+    throw new CliError(`Failed to serve boot on ${listen}: ${error.code ?? error.message}${error.code === 'EADDRINUSE' ? ' — another process uses that port; pick another with --boot-listen' : ''}`, 1);
+  });
+  provisioner = new Provisioner({
+    store: deps.store,
+    clock: deps.clock,
+    random: deps.random.fork('provisioner'),
+    bootUrl: served.url,
+    agentApi: deps.agentApi,
+    caCertificatePem: deps.ca.certificatePem,
+    installTokenTtlMs: 60 * 60_000,
+  });
+  return { provisioner, url: served.url, close: () => served.close() };
 }
 
 /** `drill serve`: the orchestrator until interrupted. */

@@ -8,17 +8,45 @@ import { SystemClock } from '../../sim/index.js';
 import { InvalidSpecError, parseDatacenterSpec, type Datacenter, type ServerEvent } from '../../twins/index.js';
 import { CA_FILE } from '../client/connection.js';
 import { CliError } from '../errors.js';
-import { startOrchestrator } from './serve.js';
+import { readDeployFile } from './deploy.js';
+import { startOrchestrator, type RunningOrchestrator } from './serve.js';
 import { bindProblem, describeEvent } from './twin-serve.js';
 import { visualizerFiles } from './visualizer-files.js';
 
 /** The lab that ships with drill: 12 servers of seven BMC flavours. */
 export const DEFAULT_SPEC = fileURLToPath(new URL('../../../scenarios/datacenters/lab.yaml', import.meta.url));
 
+/** The ready-state deployment `drill up` applies to every server of a spec that has a boot server. */
+export const DEFAULT_READY = fileURLToPath(new URL('../../../scenarios/deployments/lab-ready.yaml', import.meta.url));
+
 export interface UpOptions {
   spec: string;
   listen: string;
   stateDir: string;
+  /** A deployment file to take the servers to ready state with; false: enroll only. */
+  ready: string | false;
+}
+
+const clockTime = (atMs: number): string => new Date(atMs).toISOString().slice(11, 19);
+
+/**
+ * Applies the ready-state deployment and reports each node as it becomes
+ * ready; resolves when all of `nodes` are (or never, while they are not).
+ */
+async function takeToReady(orchestrator: RunningOrchestrator, file: string, nodes: number, out: (line: string) => void): Promise<void> {
+  const { deployment, ...plan } = readDeployFile(file);
+  let ready = 0;
+  const unsubscribe = orchestrator.subscribe((event) => {
+    if (event.type === 'node.lifecycle' && event.data['to'] === 'ready') out(`${clockTime(event.atMs)}  ${event.subject}  READY (${++ready}/${nodes})${ready === nodes ? ` — all ${nodes} nodes in ready state` : ''}`);
+    if (event.type === 'node-role.finished' && event.data['to'] === 'error') out(`${clockTime(event.atMs)}  ${event.subject}  ERROR ${String(event.data['message'] ?? '')}`);
+  });
+  try {
+    await orchestrator.applyPlan(deployment, plan);
+  } catch (error) {
+    unsubscribe();
+    throw new CliError(`--ready ${file}: ${error instanceof Error ? error.message : String(error)} — fix the deployment file, or pass --no-ready`, 2);
+  }
+  out(`taking ${nodes} servers to ready state with ${deployment} (network boot, install, ops roles); power and boot stages follow`);
 }
 
 /**
@@ -47,8 +75,9 @@ function describeResult(result: EnrollResult): string {
 /**
  * `drill up`: the twin and the orchestrator together, on one machine — the
  * spec's BMCs on loopback sockets, the orchestrator trusting the twin's CA, and
- * every BMC enrolled with the credentials the spec gives it. Then it follows
- * power changes until interrupted.
+ * every BMC enrolled with the credentials the spec gives it; then, when the
+ * spec has a boot server, every server taken to ready state. It follows power
+ * changes and boot stages until interrupted.
  */
 export async function up(options: UpOptions, version: string, out: (line: string) => void, stop: Promise<void>): Promise<number> {
   let datacenter;
@@ -69,7 +98,13 @@ export async function up(options: UpOptions, version: string, out: (line: string
     onServerEvent: (server: string, event: ServerEvent) => {
       feed.record(server, event);
       const text = enrolled ? describeEvent(event) : undefined;
-      if (text) out(`${new Date(event.atMs).toISOString().slice(11, 19)}  ${server}  ${text}`);
+      if (text) out(`${clockTime(event.atMs)}  ${server}  ${text}`);
+    },
+    onMachineEvent: (event) => {
+      if (event.type !== 'stage') return;
+      // The observer takes boot stages as data beside the server's own events.
+      feed.record(event.machine, event as unknown as ServerEvent);
+      if (enrolled) out(`${clockTime(event.atMs)}  ${event.machine}  ${event.stage}${event.detail ? `: ${event.detail}` : ''}${event.error ? ` (${event.error})` : ''}`);
     },
   }).catch((error: NodeJS.ErrnoException) => {
     const problem = bindProblem(error);
@@ -86,7 +121,12 @@ export async function up(options: UpOptions, version: string, out: (line: string
     const caPath = join(options.stateDir, 'twin-ca.crt');
     writeFileSync(caPath, twin.caPem);
     const ui = visualizerFiles();
-    const orchestrator = await startOrchestrator({ listen: options.listen, stateDir: options.stateDir, bmcCa: caPath, staticMounts: ui.mounts }, version, out);
+    const bootServer = datacenter.networks.find((n) => n.role === 'provisioning')?.bootServer;
+    const orchestrator = await startOrchestrator(
+      { listen: options.listen, stateDir: options.stateDir, bmcCa: caPath, staticMounts: ui.mounts, ...(bootServer ? { bootListen: `${bootServer.address}:${bootServer.port}` } : {}) },
+      version,
+      out,
+    );
     try {
       out(`twin observer (layout, physical state, events): ${observer.url}/twin/v1/topology`);
       out(`visualizer: ${orchestrator.url}/ui/#twin=${observer.url}`);
@@ -113,8 +153,10 @@ export async function up(options: UpOptions, version: string, out: (line: string
       out(`  npx drill nodes power ${datacenter.servers[0]?.name ?? 'NODE'} on --state-dir ${options.stateDir}`);
       out(`  curl --cacert ${join(options.stateDir, CA_FILE)} -H "Authorization: Bearer $DRILL_TOKEN" ${orchestrator.url}/api/v1/nodes`);
       out('');
-      out('power changes follow; running until interrupted (Ctrl-C)…');
       enrolled = true;
+      if (options.ready !== false && bootServer && failed < results.length) await takeToReady(orchestrator, options.ready, results.length - failed, out);
+      else if (options.ready !== false && !bootServer) out(`${options.spec} has no boot server on its provisioning network, so the servers stay powered off (add one to install them)`);
+      out('power changes follow; running until interrupted (Ctrl-C)…');
       await stop;
       return failed > 0 ? 1 : 0;
     } finally {

@@ -13,7 +13,7 @@ export type {
 } from './model.js';
 export { nodeRoleId } from './model.js';
 export { resolveInputs, stableJson, type ResolvedInputs } from './inputs.js';
-export { planTick, type Decision } from './plan-tick.js';
+export { childIndex, planTick, type Decision } from './plan-tick.js';
 export { completeRun, retryDelayMs, type RunCompletion, type RunResult } from './complete-run.js';
 export { applyDecision, StaleDecisionError } from './apply.js';
 export { RoleCatalog, InvalidRolesError, bindRole } from './role-graph.js';

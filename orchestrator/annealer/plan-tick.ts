@@ -53,7 +53,14 @@ function sameState(a: NodeRoleState, b: NodeRoleState): boolean {
  * result equals a full tick's whenever `changed` is complete, at a cost
  * proportional to the change.
  */
-export function planTick(view: AnnealerView, options: { readonly changed?: ReadonlySet<string> } = {}): Decision[] {
+export function planTick(
+  view: AnnealerView,
+  options: {
+    readonly changed?: ReadonlySet<string>;
+    /** `childIndex(view)` when the caller keeps one across ticks (parents change only when roles are bound). */
+    readonly children?: ReadonlyMap<string, readonly string[]>;
+  } = {},
+): Decision[] {
   const decisions: Decision[] = [];
   // Only what this tick changes; everything else reads straight from the view.
   const states = new Map<string, NodeRoleState>();
@@ -76,7 +83,7 @@ export function planTick(view: AnnealerView, options: { readonly changed?: Reado
     decisions.push({ type: 'set-state', id: nr.id, from: 'running', state, attempts: failed });
   }
 
-  const children = options.changed === undefined ? undefined : childIndex(view);
+  const children = options.changed === undefined ? undefined : (options.children ?? childIndex(view));
   const scope = children === undefined ? undefined : withChildren(children, [...options.changed!, ...expired]);
   const evaluated = new Map<string, NodeRoleState>();
   const visiting = new Set<string>();
@@ -131,7 +138,7 @@ export function planTick(view: AnnealerView, options: { readonly changed?: Reado
 }
 
 /** Node-role id → the node-roles that list it as a hard or soft parent. */
-function childIndex(view: AnnealerView): Map<string, string[]> {
+export function childIndex(view: AnnealerView): Map<string, string[]> {
   const children = new Map<string, string[]>();
   const add = (parent: string, child: string): void => {
     const list = children.get(parent);

@@ -1,5 +1,6 @@
 import {
   applyDecision,
+  childIndex,
   completeRun,
   planTick,
   type AnnealerLimits,
@@ -36,6 +37,12 @@ export interface AnnealerLoopOptions {
   limits: AnnealerLimits;
   /** The stateless tick also runs on this period, whatever else happens. */
   tickEveryMs: number;
+  /**
+   * Ticks asked for by events start at least this long after the previous one
+   * (default 0). A fleet reporting results every few ms then costs one tick
+   * per gap, not one per result, for a wait no operator notices.
+   */
+  minTickGapMs?: number;
 }
 
 export interface TickReport {
@@ -89,6 +96,9 @@ export class AnnealerLoop {
   private fullTickDue = true;
   /** The snapshot the previous tick planned from: what changed since is what needs re-planning. */
   private seen: StoreSnapshot | undefined;
+  /** Children by parent, kept across ticks: parent lists change only when roles are bound. */
+  private children: Map<string, string[]> | undefined;
+  private lastTickAtMs = Number.NEGATIVE_INFINITY;
   private stopped = false;
 
   constructor(options: AnnealerLoopOptions) {
@@ -108,10 +118,14 @@ export class AnnealerLoop {
   /** Asks for a tick soon; kicks that arrive together make one tick. */
   kick(): void {
     if (this.stopped || this.kicked) return;
-    this.kicked = this.options.clock.setTimeout(() => {
-      this.kicked = undefined;
-      void this.tick();
-    }, 0);
+    const { clock, minTickGapMs = 0 } = this.options;
+    this.kicked = clock.setTimeout(
+      () => {
+        this.kicked = undefined;
+        void this.tick();
+      },
+      Math.max(0, this.lastTickAtMs + minTickGapMs - clock.now()),
+    );
   }
 
   /** Runs one tick now, or joins the one running and asks for another after it (it may have read too early). */
@@ -161,6 +175,16 @@ export class AnnealerLoop {
     return changed;
   }
 
+  /** Whether any changed node-role is new or has other parents than at the last tick: the child index is stale then. */
+  private bindingsChanged(changed: ReadonlySet<string>, snapshot: StoreSnapshot): boolean {
+    for (const id of changed) {
+      const before = this.seen?.nodeRoles.get(id)?.value;
+      const now = snapshot.nodeRoles.get(id)?.value;
+      if (!before || !now || before.parents !== now.parents || before.softParents !== now.softParents) return true;
+    }
+    return false;
+  }
+
   private view(snapshot: StoreSnapshot): AnnealerView {
     return {
       nowMs: this.options.clock.now(),
@@ -173,11 +197,14 @@ export class AnnealerLoop {
   }
 
   private async runTick(): Promise<TickReport> {
+    this.lastTickAtMs = this.options.clock.now();
     const snapshot = await this.options.store.snapshot();
     const changed = this.fullTickDue ? undefined : this.changedSince(snapshot);
+    const view = this.view(snapshot);
+    if (!changed || !this.children || this.bindingsChanged(changed, snapshot)) this.children = childIndex(view);
     this.fullTickDue = false;
     this.seen = snapshot;
-    const decisions = planTick(this.view(snapshot), changed ? { changed } : {});
+    const decisions = planTick(view, changed ? { changed, children: this.children } : {});
     if (decisions.length === 0) return { decisions: 0, started: 0, conflicted: false };
     const writes: StoreWrite[] = [];
     const events: EventInput[] = [];

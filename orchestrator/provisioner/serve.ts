@@ -53,7 +53,12 @@ async function image(req: IncomingMessage, res: ServerResponse, imagesDir: strin
   if (!info?.isFile()) return false;
   res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(info.size) });
   if (req.method === 'HEAD') res.end();
-  else await pipeline(createReadStream(file), res);
+  else {
+    // A machine that hangs up mid-download (a reset, iPXE giving up) is no fault of ours.
+    await pipeline(createReadStream(file), res).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+    });
+  }
   return true;
 }
 

@@ -103,6 +103,7 @@ export async function startReadyStateModel(options: ReadyStateModelOptions): Pro
     runnerFor: (role) => roles.runners.get(role)!,
     limits: { maxRunning: 1_000, maxRunningPerNode: 1, leaseMs: 10 * 60_000 },
     tickEveryMs: 5_000,
+    minTickGapMs: 250,
   });
   const unkick = store.subscribe(() => loop.kick());
 

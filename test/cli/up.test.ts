@@ -92,7 +92,7 @@ bindings:
     const bad = await drill(['deploy', file]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('2 problems:');
-    expect(bad.stderr).toContain('bindings[0].role: role ghost is not defined — use one of bios-profile, raid-layout');
+    expect(bad.stderr).toContain('bindings[0].role: role ghost is not defined — use one of bios-profile, dns-client, hostname, network, node-ready, ntp, os-install, proxy, raid-layout, ssh-keys');
     expect(bad.stderr).toContain('bindings[1].nodes[0]: node t4-u99 does not exist');
     writeFileSync(file, 'deployment: broken\nbindings: [\n');
     const syntax = await drill(['deploy', file]);

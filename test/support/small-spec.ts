@@ -3,12 +3,20 @@
  * password twin-pass) on its own rack index, so suites that serve BMCs on real
  * loopback sockets (127.1.INDEX.x) never collide.
  */
-export function twoServerSpec(options: { name: string; seed: string; rack: string; rackIndex: number }): string {
+export function twoServerSpec(options: { name: string; seed: string; rack: string; rackIndex: number; bootPort?: number }): string {
+  // With a boot port, the provisioning network names a boot server, so the machines can be installed.
+  const networks =
+    options.bootPort === undefined
+      ? ''
+      : `networks:
+  bmc: { role: bmc, cidr: 127.0.0.0/10, allocateFrom: 127.1.0.0 }
+  provisioning: { role: provisioning, cidr: 127.64.0.0/16, bootServer: { address: 127.64.${options.rackIndex}.254, port: ${options.bootPort} } }
+`;
   return `version: 1
 name: ${options.name}
 seed: ${options.seed}
 fidelity: wire
-templates:
+${networks}templates:
   small:
     manufacturer: Example
     model: Small 1U

@@ -132,8 +132,9 @@ describeWithHost('visualizer in Chromium against drill up', [commandOnPath('chro
   it('shows a server powered through its Redfish BMC change colour within a second', async () => {
     expect(await redfishReset('va-u01', 'On')).toBeLessThan(300);
     await waitForColour('va-u01', colour('post'), 1_000);
-    // POST takes up to 2 s in the twin's fast profile; then it runs, not provisioned.
-    await waitForColour('va-u01', colour('running'), 5_000);
+    // POST takes up to 2 s in the twin's fast profile; then, with an empty disk and no boot
+    // server in this spec, the machine halts ("no bootable device"): shown as an error.
+    await waitForColour('va-u01', colour('error'), 10_000);
     expect(await redfishReset('va-u01', 'ForceOff')).toBeLessThan(300);
     await waitForColour('va-u01', colour('off'), 1_000);
   });
@@ -158,13 +159,13 @@ describeWithHost('visualizer in Chromium against drill up', [commandOnPath('chro
   it('resumes the streams after a drop and misses nothing', async () => {
     await page.evaluate(() => (globalThis as VisualizerPageGlobals).drillVisualizer!.dropConnections());
     expect(await redfishReset('vb-u03', 'On')).toBeLessThan(300);
-    await waitForColour('vb-u03', colour('running'), 10_000);
+    await waitForColour('vb-u03', colour('error'), 10_000);
     await page.waitForSelector('#conn-twin.live');
     expect(await page.textContent('#log')).toContain('vb-u03');
   });
 
   it('filters by rack and state', async () => {
-    await page.fill('#search', 'rack:vb state:running');
+    await page.fill('#search', 'rack:vb state:error');
     expect(await page.textContent('#search-count')).toBe('1 match');
     await page.fill('#search', 'colour:red');
     expect(await page.textContent('#search-count')).toContain('colour: not a field to filter by');

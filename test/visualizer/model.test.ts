@@ -19,6 +19,8 @@ describe('layerOf', () => {
     expect(layerOf(on({ stage: 'booting-disk' }), node('provisioning'), [])).toBe('installing');
     expect(layerOf(on({ stage: 'running' }), node('ready'), [])).toBe('ready');
     expect(layerOf(on({ stage: 'running' }), node('allocated'), [])).toBe('allocated');
+    // Powered on yet halted (no bootable device, a failed install) is something to look at, not "off".
+    expect(layerOf(on({ stage: 'halted' }), node('inventoried'), [])).toBe('error');
     expect(layerOf(on(), undefined, [])).toBe('running');
   });
 

@@ -23,7 +23,8 @@ export const LAYER_STYLE: Readonly<Record<Layer, { readonly label: string; reado
 /** The twin's boot stages, by the layer they show; an unknown stage falls back to power. */
 const STAGE_LAYER: Readonly<Record<string, Layer>> = {
   off: 'off',
-  halted: 'off',
+  // Powered on but stopped: no bootable device, a failed install. Something to look at.
+  halted: 'error',
   post: 'post',
   'network-boot': 'discovering',
   discovering: 'discovering',
