@@ -10,7 +10,7 @@ import { CliError } from './errors.js';
 import { DEFAULT_TOKEN_ENV } from './client/connection.js';
 import { events } from './commands/events.js';
 import { deploy } from './commands/deploy.js';
-import { nodesBoot, nodesLifecycle, nodesPower } from './commands/nodes-control.js';
+import { nodesBoot, nodesDecommission, nodesLifecycle, nodesPower, nodesReprovision } from './commands/nodes-control.js';
 import { nodesEnroll } from './commands/nodes-enroll.js';
 import { nodesList, nodesShow } from './commands/nodes-show.js';
 import { serve } from './commands/serve.js';
@@ -172,6 +172,17 @@ function program(): Command {
     .action(async (name: string, state: string, options: Parameters<typeof nodesLifecycle>[2]) => {
       process.exitCode = await nodesLifecycle(name, state, options, out);
     });
+
+  clientCommand(nodes.command('decommission').description('tear a node down to wiped: agent revoked, host off, every layer to run again once reprovisioned').argument('<name>', 'node name'))
+    .requiredOption('--reason <text>', 'why, for the event log')
+    .action(async (name: string, options: Parameters<typeof nodesDecommission>[1]) => {
+      process.exitCode = await nodesDecommission(name, options, out);
+    });
+  clientCommand(nodes.command('reprovision').description("let a decommissioned node's layers run again").argument('<name>', 'node name')).action(
+    async (name: string, options: Parameters<typeof nodesReprovision>[1]) => {
+      process.exitCode = await nodesReprovision(name, options, out);
+    },
+  );
 
   clientCommand(drill.command('deploy').description('apply a deployment file (YAML): its attributes and role bindings in one commit').argument('<file>', 'deployment file'))
     .option('--wait', 'follow the deployment until every node-role is active or in error (exit 1 on error)')

@@ -32,3 +32,17 @@ export async function nodesLifecycle(name: string, to: string, options: ControlO
   out(options.json ? JSON.stringify(answer) : `${answer.name}: ${answer.lifecycle}`);
   return 0;
 }
+
+/** `drill nodes decommission NAME --reason TEXT`: agent revoked, host off, every layer to run again; the node waits, paused. */
+export async function nodesDecommission(name: string, options: ControlOptions & { reason: string }, out: (line: string) => void): Promise<number> {
+  const answer = await new ApiClient(resolveConnection(options)).call<{ name: string; lifecycle: string }>('POST', `/api/v1/nodes/${encodeURIComponent(name)}/decommission`, { reason: options.reason });
+  out(options.json ? JSON.stringify(answer) : `${answer.name}: ${answer.lifecycle} (paused; \`drill nodes reprovision ${answer.name}\` builds it up again)`);
+  return 0;
+}
+
+/** `drill nodes reprovision NAME`: a decommissioned node's layers run again. */
+export async function nodesReprovision(name: string, options: ControlOptions, out: (line: string) => void): Promise<number> {
+  const answer = await new ApiClient(resolveConnection(options)).call<{ name: string; lifecycle: string }>('POST', `/api/v1/nodes/${encodeURIComponent(name)}/reprovision`);
+  out(options.json ? JSON.stringify(answer) : `${answer.name}: ${answer.lifecycle}, reprovisioning`);
+  return 0;
+}

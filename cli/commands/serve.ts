@@ -11,7 +11,10 @@ import {
   readyStateRoles,
   ROUTES,
   serveProvisioner,
+  decommissionNode,
+  reprovisionNode,
   type BootIntents,
+  type NodeTeardown,
   type Store,
   type StoredEvent,
   NodeControl,
@@ -98,6 +101,11 @@ export async function startOrchestrator(options: ServeOptions, version: string, 
   };
   const access = { node: async (name: string) => (await store.snapshot()).nodes.get(name)?.value, withDriver: control.withDriver.bind(control), clock };
   const roles = readyStateRoles({ store, access, provisioner: bootIntents, agents });
+  const teardown: NodeTeardown = {
+    // Without a boot server there are no agent or install tokens to revoke.
+    decommission: (node, reason) => decommissionNode({ store, withDriver: access.withDriver, revoke: async (name) => provisioner?.revoke(name) }, node, reason),
+    reprovision: (node) => reprovisionNode(store, node),
+  };
   const catalog = new RoleCatalog(roles.specs);
   const annealer = new AnnealerLoop({
     store,
@@ -125,6 +133,7 @@ export async function startOrchestrator(options: ServeOptions, version: string, 
     onInternalError: (error) => process.stderr.write(`drill serve: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`),
     bmc: { enroller, control, random: random.fork('batches') },
     agents,
+    teardown,
     ...(options.staticMounts ? { staticMounts: options.staticMounts } : {}),
   }).catch((error: NodeJS.ErrnoException) => {
     throw new CliError(`Failed to listen on ${options.listen}: ${error.code ?? error.message}${error.code === 'EADDRINUSE' ? ' — another process uses that port; pick another with --listen' : ''}`, 1);

@@ -8,7 +8,7 @@ import type { ObservedStore } from '../store/index.js';
 import type { KeyAndCertificate } from '../tls/certificate-authority.js';
 import type { ApiTokens } from './api-tokens.js';
 import { createApiApp, type StaticMount } from './app.js';
-import type { BmcServices } from './route.js';
+import type { BmcServices, NodeTeardown } from './route.js';
 import { attachEventStream } from './event-stream.js';
 
 export interface ApiServerOptions {
@@ -26,6 +26,8 @@ export interface ApiServerOptions {
   bmc?: BmcServices;
   /** Node agents' work queue; without it the agent endpoints answer 503. */
   agents?: AgentHub;
+  /** Decommission and reprovision; without it those endpoints answer 503. */
+  teardown?: NodeTeardown;
   /** Directories to serve as static files (the visualizer at `/ui/`). */
   staticMounts?: readonly StaticMount[];
 }
@@ -52,6 +54,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     onInternalError: options.onInternalError,
     ...(options.bmc ? { bmc: options.bmc } : {}),
     ...(options.agents ? { agents: options.agents } : {}),
+    ...(options.teardown ? { teardown: options.teardown } : {}),
     ...(options.staticMounts ? { staticMounts: options.staticMounts } : {}),
   });
   const server: Server = options.tls ? createHttpsServer({ key: options.tls.keyPem, cert: options.tls.certificatePem }, app) : createHttpServer(app);

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { LifecycleTransitionError, transitionNode } from '../lifecycle/index.js';
-import { ApiError, type Route } from './route.js';
+import type { NodeRecord, Versioned } from '../store/index.js';
+import { ApiError, type ApiContext, type NodeTeardown, type Route } from './route.js';
 import * as S from './schemas.js';
 import { nodeView } from './views.js';
 
@@ -16,8 +17,7 @@ export const LIFECYCLE_ROUTES: readonly Route[] = [
     status: 200,
     handle: async (ctx, { params, body }) => {
       const input = body as z.infer<typeof S.LifecycleInput>;
-      const stored = (await ctx.store.snapshot()).nodes.get(params.name!);
-      if (!stored) throw new ApiError(404, `node ${params.name!} does not exist`, 'list them with GET /api/v1/nodes');
+      const stored = await existingNode(ctx, params.name!);
       try {
         const { value, event } = transitionNode(stored.value, input.to, input.reason);
         const result = await ctx.store.commit([{ kind: 'node', value, expectedVersion: stored.version }], [event]);
@@ -28,4 +28,43 @@ export const LIFECYCLE_ROUTES: readonly Route[] = [
       }
     },
   },
+  {
+    method: 'post',
+    path: '/api/v1/nodes/{name}/decommission',
+    summary: 'Tear a node down to wiped: agent revoked, host powered off, every node-role on it back to proposed; the node stays paused until reprovisioned',
+    auth: true,
+    body: S.DecommissionInput,
+    response: S.Node,
+    status: 200,
+    handle: async (ctx, { params, body }) => {
+      const node = await existingNode(ctx, params.name!);
+      if (node.value.lifecycle === undefined) throw new ApiError(409, `node ${node.value.name} was never enrolled, so there is nothing to tear down`, 'enroll its BMC first');
+      await teardown(ctx).decommission(node.value.name, (body as z.infer<typeof S.DecommissionInput>).reason);
+      return { status: 200, body: nodeView(await existingNode(ctx, node.value.name)) };
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/nodes/{name}/reprovision',
+    summary: "Let a decommissioned (paused) node's layers run again, up to where its deployments say",
+    auth: true,
+    response: S.Node,
+    status: 200,
+    handle: async (ctx, { params }) => {
+      const node = await existingNode(ctx, params.name!);
+      await teardown(ctx).reprovision(node.value.name);
+      return { status: 200, body: nodeView(await existingNode(ctx, node.value.name)) };
+    },
+  },
 ];
+
+async function existingNode(ctx: ApiContext, name: string): Promise<Versioned<NodeRecord>> {
+  const stored = (await ctx.store.snapshot()).nodes.get(name);
+  if (!stored) throw new ApiError(404, `node ${name} does not exist`, 'list them with GET /api/v1/nodes');
+  return stored;
+}
+
+function teardown(ctx: ApiContext): NodeTeardown {
+  if (!ctx.teardown) throw new ApiError(503, 'this orchestrator cannot tear nodes down', 'run the API from `drill serve`, which wires the BMC drivers and the provisioner');
+  return ctx.teardown;
+}

@@ -15,6 +15,12 @@ export interface BmcServices {
   readonly random: Random;
 }
 
+/** What the decommission endpoints drive (the node's BMC, the provisioner, the store). */
+export interface NodeTeardown {
+  decommission(node: string, reason: string): Promise<void>;
+  reprovision(node: string): Promise<void>;
+}
+
 export interface ApiContext {
   readonly store: Store;
   readonly catalog: RoleCatalog;
@@ -22,6 +28,8 @@ export interface ApiContext {
   readonly bmc?: BmcServices;
   /** Node agents' work queue; without it the agent endpoints answer 503. */
   readonly agents?: AgentHub;
+  /** Tear-down and reprovisioning; without it those endpoints answer 503. */
+  readonly teardown?: NodeTeardown;
 }
 
 export interface RouteInput {

@@ -9,7 +9,7 @@ import { DEPLOYMENT_PLAN_ROUTES } from './deployment-plan-routes.js';
 import { LIFECYCLE_ROUTES } from './lifecycle-routes.js';
 import { AGENT_ROUTES } from './agent-routes.js';
 
-export { ApiError, type FieldProblem, type ApiContext, type BmcServices, type HttpMethod, type Route, type RouteInput, type RouteResult } from './route.js';
+export { ApiError, type FieldProblem, type NodeTeardown, type ApiContext, type BmcServices, type HttpMethod, type Route, type RouteInput, type RouteResult } from './route.js';
 
 const withVersion = <T extends object>({ value, version }: Versioned<T>) => ({ ...value, version });
 

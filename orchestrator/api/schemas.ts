@@ -42,10 +42,21 @@ export const BindingInput = z
   })
   .strict();
 
+const reason = z
+  .string({ error: 'reason must be a string — say why, for the event log' })
+  .min(1, { error: 'reason must not be empty — say why, for the event log' })
+  .max(500, { error: 'reason must be at most 500 characters' });
+
 export const LifecycleInput = z
   .object({
     to: z.enum(NODE_LIFECYCLES as [NodeLifecycle, ...NodeLifecycle[]], { error: `to must be one of ${NODE_LIFECYCLES.join(', ')}` }),
-    reason: z.string({ error: 'reason must be a string — say why, for the event log' }).min(1, { error: 'reason must not be empty — say why, for the event log' }).max(500, { error: 'reason must be at most 500 characters' }),
+    reason,
+  })
+  .strict();
+
+export const DecommissionInput = z
+  .object({
+    reason,
   })
   .strict();
 

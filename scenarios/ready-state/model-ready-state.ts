@@ -17,6 +17,8 @@ import {
   CertificateAuthority,
   createApiFetchHandler,
   CredentialVault,
+  decommissionNode,
+  reprovisionNode,
   Enroller,
   NodeControl,
   ObservedStore,
@@ -88,6 +90,10 @@ export async function startReadyStateModel(options: ReadyStateModelOptions): Pro
     catalog,
     tokens,
     agents,
+    teardown: {
+      decommission: (node, reason) => decommissionNode({ store, withDriver: access.withDriver, revoke: (name) => provisioner.revoke(name) }, node, reason),
+      reprovision: (node) => reprovisionNode(store, node),
+    },
     version: 'model',
     bmc: { enroller, control, random: random.fork('batches') },
     onInternalError: (error) => {
