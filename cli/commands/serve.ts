@@ -98,6 +98,10 @@ export async function startOrchestrator(options: ServeOptions, version: string, 
       if (!provisioner) throw new Error(`${node} cannot be installed: this orchestrator serves no boot server — start it with --boot-listen HOST:PORT on the provisioning network`);
       return provisioner.setBootIntent(node, intent);
     },
+    get virtualMediaImageUrl() {
+      if (!provisioner) throw new Error('no virtual media image: this orchestrator serves no boot server — start it with --boot-listen HOST:PORT');
+      return provisioner.virtualMediaImageUrl;
+    },
   };
   const access = { node: async (name: string) => (await store.snapshot()).nodes.get(name)?.value, withDriver: control.withDriver.bind(control), clock };
   const roles = readyStateRoles({ store, access, provisioner: bootIntents, agents });

@@ -3,9 +3,12 @@ import type { RoleSpec, RunResult } from '../annealer/index.js';
 import type { RoleRunner, RunRequest } from '../engine/index.js';
 import { bmcFailure, resetForStagedChanges, type NodeAccess } from '../hardware/index.js';
 import { moveNode } from '../lifecycle/index.js';
-import type { BootIntent, NodeProvisioning, Store } from '../store/index.js';
+import { hasCapability } from '../drivers/bmc-driver.js';
+import type { BootIntent, NodeProvisioning, NodeRecord, Store } from '../store/index.js';
 
 export const OS_IMAGE_ATTRIBUTE = 'os.image';
+/** `pxe` (default): network boot; `virtual-media`: the BMC mounts the provisioner's iPXE ISO and boots it once. */
+export const OS_BOOT_ATTRIBUTE = 'os.boot';
 
 export const OS_INSTALL_ROLE: RoleSpec = {
   name: 'os-install',
@@ -13,7 +16,7 @@ export const OS_INSTALL_ROLE: RoleSpec = {
   after: [],
   cluster: false,
   local: true,
-  inputs: [OS_IMAGE_ATTRIBUTE],
+  inputs: [OS_IMAGE_ATTRIBUTE, OS_BOOT_ATTRIBUTE],
   outputs: ['os.installed'],
   retry: { maxAttempts: 3, baseDelayMs: 30_000, maxDelayMs: 300_000 },
 };
@@ -22,9 +25,12 @@ const word = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,31}$/, { error: 'must be a 
 export const OsImage = z.object({ name: word, version: word }).strict();
 type OsImage = z.infer<typeof OsImage>;
 
-/** What the install runner needs of the provisioner: telling it what a node's next network boot gets. */
+const BootMethod = z.enum(['pxe', 'virtual-media'], { error: `${OS_BOOT_ATTRIBUTE} must be "pxe" or "virtual-media"` }).default('pxe');
+
+/** What the install runner needs of the provisioner: what a node's next network boot gets, and the ISO for virtual media. */
 export interface BootIntents {
   setBootIntent(node: string, intent: BootIntent): Promise<void>;
+  readonly virtualMediaImageUrl: string;
 }
 
 export interface OsInstallOptions {
@@ -61,6 +67,8 @@ export class OsInstallRunner implements RoleRunner {
     if (!image.success) {
       return { status: 'failed', message: `${OS_IMAGE_ATTRIBUTE}: ${image.error.issues.map((i) => `${i.path.join('.') || '(value)'} ${i.message}`).join('; ')} — set it to {name, version}, e.g. {name: debian, version: "12"}`, retryable: false };
     }
+    const method = BootMethod.safeParse(request.inputs[OS_BOOT_ATTRIBUTE]);
+    if (!method.success) return { status: 'failed', message: `${OS_BOOT_ATTRIBUTE}: ${method.error.issues[0]!.message} — leave it out for network boot`, retryable: false };
     const node = await access.node(name);
     if (!node?.bmc) return { status: 'failed', message: `node ${name} has no BMC — enroll it before installing it`, retryable: false };
     if (runningAgent(node.provisioning, 0) && sameImage(request.nodeRole.lastGood?.outputs['os.installed'], image.data)) {
@@ -72,9 +80,15 @@ export class OsInstallRunner implements RoleRunner {
     await provisioner.setBootIntent(name, { kind: 'install', os: image.data });
     const pxeBoot = () =>
       access
-        .withDriver(node, async (driver, bmcSignal) => {
+        .withDriver(node, async (driver, bmcSignal): Promise<RunResult | undefined> => {
           const both = AbortSignal.any([signal, bmcSignal]);
-          await driver.setBootOverride({ device: 'Pxe', persistent: false, mode: 'UEFI' }, both);
+          if (method.data === 'virtual-media') {
+            if (!hasCapability(driver, 'virtual-media')) {
+              return { status: 'failed', message: `the BMC of ${name} (${driver.protocol}) has no virtual media — install it with ${OS_BOOT_ATTRIBUTE}: pxe`, retryable: false };
+            }
+            await driver.insertMedia({ imageUrl: provisioner.virtualMediaImageUrl, type: 'CD' }, both);
+          }
+          await driver.setBootOverride({ device: method.data === 'virtual-media' ? 'Cd' : 'Pxe', persistent: false, mode: 'UEFI' }, both);
           await resetForStagedChanges(name, driver, access.clock, both);
           return undefined;
         })
@@ -89,7 +103,7 @@ export class OsInstallRunner implements RoleRunner {
       await access.clock.sleep(pollMs, signal);
       const p = (await access.node(name))?.provisioning;
       if (p?.installFailure !== undefined) return { status: 'failed', message: `the installer on ${name} reported: ${p.installFailure}`, retryable: true };
-      if (runningAgent(p, since)) return { status: 'ok', outputs: { 'os.installed': image.data } };
+      if (runningAgent(p, since)) return method.data === 'virtual-media' ? this.ejected(node, image.data, signal) : { status: 'ok', outputs: { 'os.installed': image.data } };
       // A node whose MACs its BMC did not list (IPMI) is unknown to the boot server until it
       // has been discovered: that first boot discovers and powers off, the second installs.
       if (!rediscovered && p?.discoveredAtMs !== undefined && p.discoveredAtMs >= since && (p.installedAtMs ?? 0) < since) {
@@ -99,5 +113,15 @@ export class OsInstallRunner implements RoleRunner {
       }
     }
     return { status: 'failed', message: `${name} did not finish installing within ${Math.round(timeoutMs / 60_000)} min (no install report, or its agent never called in) — watch its console through the BMC`, retryable: true };
+  }
+
+  /** Installed from virtual media: the ISO comes out, so the next boot is the disk's and the slot is free. */
+  private async ejected(node: NodeRecord, image: OsImage, signal: AbortSignal): Promise<RunResult> {
+    return this.options.access
+      .withDriver(node, async (driver, bmcSignal): Promise<RunResult> => {
+        if (hasCapability(driver, 'virtual-media')) await driver.ejectMedia(undefined, AbortSignal.any([signal, bmcSignal]));
+        return { status: 'ok', outputs: { 'os.installed': image } };
+      })
+      .catch(bmcFailure);
   }
 }

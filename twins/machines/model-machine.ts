@@ -149,11 +149,12 @@ export class ModelMachine implements Disposable {
   }
 
   /** Boot devices in the order this boot tries them. */
-  private bootOrder(device: BootDevice): Array<'network' | 'disk'> {
+  private bootOrder(device: BootDevice): Array<'cd' | 'network' | 'disk'> {
     if (device === 'Pxe') return ['network', 'disk'];
     if (device === 'Hdd') return ['disk', 'network'];
-    // No override, or a CD with no media in it: the BIOS order.
-    return this.installed ? ['disk', 'network'] : ['network', 'disk'];
+    const biosOrder: Array<'network' | 'disk'> = this.installed ? ['disk', 'network'] : ['network', 'disk'];
+    // A CD override boots the virtual CD first, then falls back to the BIOS order; an empty drive is skipped.
+    return device === 'Cd' && this.server.virtualCd !== undefined ? ['cd', ...biosOrder] : biosOrder;
   }
 
   private async runFlow(device: BootDevice, signal: AbortSignal): Promise<void> {
@@ -167,7 +168,7 @@ export class ModelMachine implements Disposable {
       }
       let kernel: KernelLine | undefined;
       try {
-        kernel = await this.networkBoot(signal);
+        kernel = next === 'cd' ? await this.cdBoot(this.server.virtualCd!, signal) : await this.networkBoot(signal);
       } catch (error) {
         if (!this.expected(error, signal)) throw error;
         // As iPXE does: say what went wrong, then hand back to the firmware's next device.
@@ -201,6 +202,27 @@ export class ModelMachine implements Disposable {
     const result = await followIpxeChain({
       // What DHCP hands every machine; the bootstrap script chains to the per-MAC one.
       url: `${boot.bootServerUrl}/boot/ipxe`,
+      vars: { mac: boot.mac },
+      fetchScript: async (url) => (await this.fetchOk('GET', url, signal)).body,
+      onConsole: (line) => this.emit({ type: 'console', machine: this.name, atMs: this.clock.now(), line }),
+    });
+    return result.outcome.kind === 'boot' ? result.outcome.kernel : undefined;
+  }
+
+  /**
+   * Boots the virtual CD. The twin knows one image: the provisioner's iPXE ISO
+   * (docs/provisioning.md "Virtual media instead of PXE"), whose embedded
+   * script does DHCP on the boot NIC and chains to `B/boot/ipxe?mac=…` — so
+   * from there the flow is the network boot's, with B taken from the image URL.
+   */
+  private async cdBoot(image: string, signal: AbortSignal): Promise<KernelLine | undefined> {
+    const iso = /^(https?:\/\/[^?#]+)\/images\/ipxe\/drill\.iso$/.exec(image);
+    if (!iso) throw new BootFailure(`virtual CD ${image}: not an image this machine can boot (the twin boots only the provisioner's iPXE ISO, B/images/ipxe/drill.iso)`);
+    const boot = this.boot;
+    if (boot === undefined) throw new BootFailure(`virtual CD ${image}: its iPXE found no NIC on a provisioning network for DHCP`);
+    this.setStage('network-boot', `virtual CD: iPXE from ${image}, then ${boot.nic} (${boot.mac})`);
+    const result = await followIpxeChain({
+      url: `${iso[1]}/boot/ipxe?mac=${boot.mac}`,
       vars: { mac: boot.mac },
       fetchScript: async (url) => (await this.fetchOk('GET', url, signal)).body,
       onConsole: (line) => this.emit({ type: 'console', machine: this.name, atMs: this.clock.now(), line }),

@@ -46,6 +46,8 @@ export type ServerEvent =
   | { readonly type: 'boot-override'; readonly atMs: number; readonly override: BootOverride }
   | { readonly type: 'booted'; readonly atMs: number; readonly boot: BootRecord }
   | { readonly type: 'identify'; readonly atMs: number; readonly identify: IdentifyState }
+  /** The BMC inserted (image) or ejected (undefined) virtual media in a CD/DVD drive the host sees. */
+  | { readonly type: 'virtual-media'; readonly atMs: number; readonly image: string | undefined }
   | { readonly type: 'log'; readonly atMs: number; readonly entry: LogEntry }
   /** A sensor crossed a threshold (or came back): what alert events are made of. */
   | { readonly type: 'sensor'; readonly atMs: number; readonly reading: SensorReading; readonly crossing: SensorCrossing };
@@ -100,6 +102,7 @@ export class SimulatedServer implements Disposable {
   private override: BootOverride = NO_OVERRIDE;
   private lastBootRecord: BootRecord | undefined;
   private identifyState: IdentifyState = { on: false, untilMs: undefined };
+  private mediaImage: string | undefined;
   private powerTimer: TimerHandle | undefined;
   private identifyTimer: TimerHandle | undefined;
   private disposed = false;
@@ -204,6 +207,19 @@ export class SimulatedServer implements Disposable {
     this.checkAlive();
     this.override = override.device === 'None' ? { ...NO_OVERRIDE, mode: override.mode } : { ...override };
     this.emit({ type: 'boot-override', atMs: this.clock.now(), override: this.override });
+  }
+
+  /** The image in the virtual CD drive the BMC presents to the host, if any. */
+  get virtualCd(): string | undefined {
+    return this.mediaImage;
+  }
+
+  /** The BMC's virtual media, as the host sees it: a CD with `image` in it, or an empty drive. */
+  setVirtualCd(image: string | undefined): void {
+    this.checkAlive();
+    if (image === this.mediaImage) return;
+    this.mediaImage = image;
+    this.emit({ type: 'virtual-media', atMs: this.clock.now(), image });
   }
 
   /**

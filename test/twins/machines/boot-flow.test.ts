@@ -293,6 +293,25 @@ describe('power and boot overrides', () => {
     server.powerAction('hard-reset');
     await t.until(() => t.peer.discoveries.length === 1);
   });
+
+  it('boots the provisioner\'s iPXE ISO from the virtual CD, and reports any other image before falling back', async () => {
+    const t = await start();
+    const { server } = t.servers.get(U2)!;
+    server.setVirtualCd('http://10.9.9.9/images/other.iso');
+    server.setBootOverride({ device: 'Cd', mode: 'Uefi', persistence: 'Once' });
+    server.powerAction('on');
+    // The unknown image fails; the BIOS order then network-boots from the spec's boot server.
+    await t.until(() => t.peer.discoveries.length === 1);
+    expect(t.events.some((e) => e.type === 'stage' && e.machine === U2 && e.error?.includes('not an image this machine can boot'))).toBe(true);
+    server.powerAction('off');
+    await t.untilStage(U2, 'off');
+    const cdBoots = t.events.length;
+    server.setVirtualCd("http://127.64.255.254:8080/images/ipxe/drill.iso");
+    server.setBootOverride({ device: 'Cd', mode: 'Uefi', persistence: 'Once' });
+    server.powerAction('on');
+    await t.until(() => t.peer.discoveries.length === 2);
+    expect(t.events.slice(cdBoots).find((e) => e.type === 'stage' && e.stage === 'network-boot')).toMatchObject({ detail: expect.stringContaining('virtual CD: iPXE from') });
+  });
 });
 
 describe('determinism', () => {

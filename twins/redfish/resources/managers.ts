@@ -91,6 +91,12 @@ function findSlot(ctx: RouteContext): VirtualMediaSlot {
   return slot;
 }
 
+/** What the host sees: the image in the first CD/DVD slot that holds one (a USB stick is not a CD it can boot as one). */
+function syncVirtualCd(state: BmcState): void {
+  const cd = state.flavour.virtualMedia.slots.find((s) => s.mediaTypes.some((t) => t === 'CD' || t === 'DVD') && state.media?.get(s.id)?.inserted);
+  state.server.setVirtualCd(cd ? state.media!.get(cd.id)!.image : undefined);
+}
+
 function renderMedia(state: BmcState, slot: VirtualMediaSlot): Json {
   const path = `${mediaBase(state)}/${slot.id}`;
   const media = state.media?.get(slot.id);
@@ -156,6 +162,7 @@ function insertMedia(ctx: RouteContext): RedfishReply {
     transferProtocol: typeof protocol === 'string' ? protocol : undefined,
   };
   (state.media ??= new Map()).set(slot.id, record);
+  syncVirtualCd(state);
   return emptyReply(204);
 }
 
@@ -171,6 +178,7 @@ function ejectMedia(ctx: RouteContext): RedfishReply {
   if (unknown.length > 0) throw badRequest(unknown.map((k) => state.book.make('ActionParameterUnknown', [EJECT, k])));
   state.media?.delete(slot.id);
   if (state.media?.size === 0) state.media = undefined;
+  syncVirtualCd(state);
   return emptyReply(204);
 }
 
@@ -184,12 +192,14 @@ function patchMedia(ctx: RouteContext): RedfishReply {
   if (problems.length > 0) throw badRequest(problems);
   if (body.Image === null || body.Inserted === false) {
     state.media?.delete(slot.id);
+    syncVirtualCd(state);
     return patchReply(state, () => renderMedia(state, slot));
   }
   if (body.Image !== undefined && body.Inserted !== true) throw badRequest([book.make('PropertyMissing', ['Inserted'], ['#/Inserted'])]);
   const image = checkImage(state, body.Image, (v) => book.make('PropertyValueFormatError', [v, 'Image'], ['#/Image']));
   if (state.media?.get(slot.id)) throw new RedfishProblem(409, [book.make('ResourceInUse')]);
   (state.media ??= new Map()).set(slot.id, { image, inserted: true, writeProtected: body.WriteProtected !== false, transferProtocol: undefined });
+  syncVirtualCd(state);
   return patchReply(state, () => renderMedia(state, slot));
 }
 
