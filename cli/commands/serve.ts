@@ -103,7 +103,7 @@ export async function startOrchestrator(options: ServeOptions, version: string, 
       return provisioner.virtualMediaImageUrl;
     },
   };
-  const access = { node: async (name: string) => (await store.snapshot()).nodes.get(name)?.value, withDriver: control.withDriver.bind(control), clock };
+  const access = { node: async (name: string) => (await store.nodes()).get(name)?.value, withDriver: control.withDriver.bind(control), clock };
   const roles = readyStateRoles({ store, access, provisioner: bootIntents, agents });
   const teardown: NodeTeardown = {
     // Without a boot server there are no agent or install tokens to revoke.

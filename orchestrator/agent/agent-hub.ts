@@ -46,6 +46,8 @@ export class AgentHub {
   private readonly announced = new Set<string>();
   private readonly authenticated = new Map<string, { readonly node: Versioned<NodeRecord>; readonly untilMs: number }>();
 
+  private tokenIndex: { readonly nodes: ReadonlyMap<string, Versioned<NodeRecord>>; readonly index: ReadonlyMap<string, Versioned<NodeRecord>> } | undefined;
+
   constructor(private readonly options: AgentHubOptions) {
     if (!(Number.isInteger(options.pollIntervalS) && options.pollIntervalS >= 1)) throw new AgentError('AGENT_BAD_CONFIG', `pollIntervalS: ${options.pollIntervalS} — use a whole number of seconds ≥ 1`);
     if (!(options.maxHandOuts >= 1)) throw new AgentError('AGENT_BAD_CONFIG', `maxHandOuts: ${options.maxHandOuts} — use a number ≥ 1`);
@@ -94,8 +96,8 @@ export class AgentHub {
     const cached = this.authenticated.get(sha256);
     if (cached && now < cached.untilMs) return cached.node;
     this.authenticated.delete(sha256);
-    for (const node of (await this.options.store.snapshot()).nodes.values()) {
-      if (node.value.provisioning?.agentTokenSha256 !== sha256) continue;
+    const node = this.byToken(await this.options.store.nodes()).get(sha256);
+    if (node) {
       if (this.options.authCacheMs > 0) {
         // Expired entries go as they are found; a bound keeps tokens never asked about again from piling up.
         if (this.authenticated.size >= MAX_CACHED_TOKENS) this.authenticated.clear();
@@ -104,6 +106,23 @@ export class AgentHub {
       return node;
     }
     return undefined;
+  }
+
+  /**
+   * Nodes by their agent token's digest, rebuilt only when the store's node map
+   * is another object (records are immutable, so the same map means the same
+   * tokens): a thousand agents polling cost one pass per node change, not one per poll.
+   */
+  private byToken(nodes: ReadonlyMap<string, Versioned<NodeRecord>>): ReadonlyMap<string, Versioned<NodeRecord>> {
+    if (this.tokenIndex?.nodes !== nodes) {
+      const index = new Map<string, Versioned<NodeRecord>>();
+      for (const node of nodes.values()) {
+        const sha = node.value.provisioning?.agentTokenSha256;
+        if (sha !== undefined) index.set(sha, node);
+      }
+      this.tokenIndex = { nodes, index };
+    }
+    return this.tokenIndex.index;
   }
 
   /** A poll from `node`'s agent: its heartbeat, and the next item for it (the same one again, as a new attempt, if it lost the last). */

@@ -132,11 +132,14 @@ export function bindRole(catalog: RoleCatalog, nodeRoles: ReadonlyMap<string, No
     for (const required of catalog.requirementsOf(spec)) {
       const requiredSpec = catalog.get(required);
       const onThisNode = lookup(nodeRoleId(deployment, required, node));
-      const elsewhere = inDeployment(required);
       let chosen: NodeRole[];
+      // A local requirement is met on this node: no need to look through the deployment for it.
       if (requiredSpec.local) chosen = [onThisNode ?? bind(required)];
-      else if (requiredSpec.cluster) chosen = elsewhere.length > 0 ? elsewhere : [bind(required)];
-      else chosen = [onThisNode ?? elsewhere[0] ?? bind(required)];
+      else {
+        const elsewhere = inDeployment(required);
+        if (requiredSpec.cluster) chosen = elsewhere.length > 0 ? elsewhere : [bind(required)];
+        else chosen = [onThisNode ?? elsewhere[0] ?? bind(required)];
+      }
       for (const parent of chosen) parents = addUnique(parents, parent.id);
     }
     let softParents: readonly string[] = [];
@@ -149,7 +152,9 @@ export function bindRole(catalog: RoleCatalog, nodeRoles: ReadonlyMap<string, No
     changed.set(id, created);
 
     // Those already waiting on this role hear of the newcomer: every cluster peer, and every `after`.
-    for (const other of allInDeployment()) {
+    // Most roles have no such waiters; then there is nothing to look through.
+    const waited = [...catalog.roles.values()].some((r) => r.after.includes(roleName) || (spec.cluster && catalog.requirementsOf(r).includes(roleName)));
+    for (const other of waited ? allInDeployment() : []) {
       if (other.id === id) continue;
       const otherSpec = catalog.get(other.role);
       let updated = other;

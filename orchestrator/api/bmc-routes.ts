@@ -29,7 +29,7 @@ function services(ctx: ApiContext): BmcServices {
 }
 
 async function enrolledNode(ctx: ApiContext, name: string): Promise<NodeRecord> {
-  const stored = (await ctx.store.snapshot()).nodes.get(name);
+  const stored = (await ctx.store.nodes()).get(name);
   if (!stored) throw new ApiError(404, `node ${name} does not exist`, 'list them with GET /api/v1/nodes');
   if (!stored.value.bmc) throw new ApiError(409, `node ${name} has no BMC`, 'enroll its BMC with POST /api/v1/nodes/enroll');
   return stored.value;
@@ -134,7 +134,7 @@ export const BMC_ROUTES: readonly Route[] = [
     response: S.Inventory,
     status: 200,
     handle: async (ctx, { params }) => {
-      const stored = (await ctx.store.snapshot()).nodes.get(params.name!);
+      const stored = (await ctx.store.nodes()).get(params.name!);
       if (!stored) throw new ApiError(404, `node ${params.name!} does not exist`, 'list them with GET /api/v1/nodes');
       if (!stored.value.inventory) throw new ApiError(404, `node ${params.name!} has no inventory yet`, 'enroll its BMC with POST /api/v1/nodes/enroll');
       return { status: 200, body: stored.value.inventory };

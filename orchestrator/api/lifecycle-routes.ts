@@ -59,7 +59,7 @@ export const LIFECYCLE_ROUTES: readonly Route[] = [
 ];
 
 async function existingNode(ctx: ApiContext, name: string): Promise<Versioned<NodeRecord>> {
-  const stored = (await ctx.store.snapshot()).nodes.get(name);
+  const stored = (await ctx.store.nodes()).get(name);
   if (!stored) throw new ApiError(404, `node ${name} does not exist`, 'list them with GET /api/v1/nodes');
   return stored;
 }

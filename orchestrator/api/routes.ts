@@ -44,7 +44,7 @@ const CORE_ROUTES: readonly Route[] = [
     handle: async (ctx, { params, body }) => {
       const name = S.NodeName.parse(params.name);
       const input = body as z.infer<typeof S.NodeInput>;
-      const current = (await ctx.store.snapshot()).nodes.get(name);
+      const current = (await ctx.store.nodes()).get(name);
       // Spread the stored record first: an enrolled node keeps its BMC, lifecycle and inventory.
       const value = {
         ...current?.value,

@@ -53,8 +53,8 @@ const MAX_ATTEMPTS = 5;
  */
 export async function recordEnrollment(store: Store, enrollment: Enrollment): Promise<{ node: string; version: number }> {
   for (let attempt = 1; ; attempt++) {
-    const snapshot = await store.snapshot();
-    const current = nodeWithBmc(snapshot.nodes, enrollment.bmc.address, enrollment.bmc.port) ?? snapshot.nodes.get(enrollment.name);
+    const nodes = await store.nodes();
+    const current = nodeWithBmc(nodes, enrollment.bmc.address, enrollment.bmc.port) ?? nodes.get(enrollment.name);
     const { value, events } = plan(current, enrollment);
     try {
       const result = await store.commit([{ kind: 'node', value, expectedVersion: current?.version }], events);

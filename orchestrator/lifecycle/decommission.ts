@@ -21,7 +21,7 @@ const MAX_ATTEMPTS = 5;
  * and per node-role, in one commit after the side effects.
  */
 export async function decommissionNode(deps: DecommissionDeps, name: string, reason: string): Promise<void> {
-  const first = (await deps.store.snapshot()).nodes.get(name);
+  const first = (await deps.store.nodes()).get(name);
   if (!first) throw new Error(`Failed to decommission ${name}: no such node`);
   if (first.value.bmc) {
     await deps.withDriver(first.value, async (driver, signal) => {
@@ -53,7 +53,7 @@ export async function decommissionNode(deps: DecommissionDeps, name: string, rea
 /** Lets a wiped (or paused) node's layers run again: the annealer takes it back to where its deployments say. */
 export async function reprovisionNode(store: Store, name: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    const stored = (await store.snapshot()).nodes.get(name);
+    const stored = (await store.nodes()).get(name);
     if (!stored) throw new Error(`Failed to reprovision ${name}: no such node`);
     try {
       await store.commit([{ kind: 'node', value: { ...stored.value, paused: false }, expectedVersion: stored.version }], [{ type: 'node.reprovision', subject: name, data: { lifecycle: stored.value.lifecycle ?? null } }]);

@@ -10,7 +10,7 @@ const MAX_ATTEMPTS = 5;
  */
 export async function moveNode(store: Store, name: string, to: NodeLifecycle, reason: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    const stored = (await store.snapshot()).nodes.get(name);
+    const stored = (await store.nodes()).get(name);
     if (!stored) throw new Error(`Failed to move node ${name} to ${to}: it does not exist`);
     if (stored.value.lifecycle === to) return;
     const { value, events } = advanceNode(stored.value, to, reason);

@@ -175,7 +175,7 @@ export class Provisioner {
     const mac = rawMac.toLowerCase();
     if (!MAC_PATTERN.test(mac)) return problem(400, 'query.mac', `${rawMac} is not a MAC address`, 'give six hex pairs separated by colons — e.g. mac=52:54:00:12:34:56');
     return this.retrying(async () => {
-      const node = nodeByMac((await this.options.store.snapshot()).nodes, mac);
+      const node = nodeByMac((await this.options.store.nodes()), mac);
       if (!node) return text(200, discoverScript(bootUrl, mac));
       const provisioning = node.value.provisioning;
       const intent = provisioning?.boot ?? { kind: 'local' };
@@ -200,7 +200,7 @@ export class Provisioner {
   private async discovery(request: Request): Promise<Response> {
     const { mac, facts } = await jsonBody(request, DiscoveryBody, 'send a JSON object {mac, facts} with Content-Type: application/json');
     return this.retrying(async () => {
-      const matched = matchDiscovery((await this.options.store.snapshot()).nodes, mac, facts);
+      const matched = matchDiscovery((await this.options.store.nodes()), mac, facts);
       if (!matched) {
         // Nobody owns this machine yet: its facts are kept in the event log, against the MAC.
         await this.options.store.commit([], [{ type: 'machine.discovered', subject: `mac:${mac}`, data: { mac, facts } }]);
@@ -267,7 +267,7 @@ export class Provisioner {
   }
 
   private async node(name: string): Promise<Versioned<NodeRecord>> {
-    const node = (await this.options.store.snapshot()).nodes.get(name);
+    const node = (await this.options.store.nodes()).get(name);
     if (!node) throw new Refusal(problem(404, 'path.node', `node ${name} does not exist`, 'use the node name from the kernel line (drill.node)'));
     return node;
   }
@@ -278,7 +278,7 @@ export class Provisioner {
 
   private async update(name: string, change: (current: NodeRecord) => { provisioning: NodeProvisioning; events: EventInput[] }): Promise<void> {
     await this.retrying(async () => {
-      const node = (await this.options.store.snapshot()).nodes.get(name);
+      const node = (await this.options.store.nodes()).get(name);
       if (!node) throw new ProvisionerError('PROVISIONER_UNKNOWN_NODE', `Failed to change the boot of ${name}: no such node — enroll it or create it first`);
       const { provisioning, events } = change(node.value);
       await this.commit(node, provisioning, events);

@@ -1,5 +1,5 @@
 import type { NodeRole } from '../annealer/index.js';
-import type { CommitResult, EventInput, Store, StoredEvent, StoreSnapshot, StoreWrite, Versioned } from './store.js';
+import type { CommitResult, EventInput, NodeRecord, Store, StoredEvent, StoreSnapshot, StoreWrite, Versioned } from './store.js';
 
 export type EventListener = (event: StoredEvent) => void;
 
@@ -20,6 +20,10 @@ export class ObservedStore implements Store {
 
   snapshot(): Promise<StoreSnapshot> {
     return this.inner.snapshot();
+  }
+
+  nodes(): Promise<ReadonlyMap<string, Versioned<NodeRecord>>> {
+    return this.inner.nodes();
   }
 
   nodeRoles(ids: readonly string[]): Promise<Map<string, Versioned<NodeRole>>> {

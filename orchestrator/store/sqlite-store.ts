@@ -173,6 +173,13 @@ export class SqliteStore implements Store {
     return { nodes: cache.nodes, deployments: cache.deployments, nodeRoles: cache.nodeRoles, eventSeq: cache.eventSeq };
   }
 
+  /** The cache's node map, shared copy-on-write like a snapshot's, without holding the node-roles (a commit of those copies nothing then). */
+  async nodes(): Promise<ReadonlyMap<string, Versioned<NodeRecord>>> {
+    const cache = this.fresh();
+    this.shared.add('node');
+    return cache.nodes;
+  }
+
   async nodeRoles(ids: readonly string[]): Promise<Map<string, Versioned<NodeRole>>> {
     const cache = this.fresh();
     const out = new Map<string, Versioned<NodeRole>>();

@@ -125,6 +125,8 @@ export interface CommitResult {
 
 export interface Store {
   snapshot(): Promise<StoreSnapshot>;
+  /** Every node as it is now: a consistent read of the nodes alone, for the many callers that need nothing else (cheaper than a snapshot). */
+  nodes(): Promise<ReadonlyMap<string, Versioned<NodeRecord>>>;
   /** These node-roles as they are now (absent ids are left out): a point read, for work on a few records. */
   nodeRoles(ids: readonly string[]): Promise<Map<string, Versioned<NodeRole>>>;
   /** All writes and events land together, or none does (ConflictError names the first stale record). */

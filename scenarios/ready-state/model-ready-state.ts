@@ -71,7 +71,7 @@ export async function startReadyStateModel(options: ReadyStateModelOptions): Pro
   const tokens = new ApiTokens(join(dir, 'api-tokens.json'), random.fork('tokens'));
   const admin = tokens.issue('admin');
   const control = new NodeControl({ vault, drivers: fleet.drivers, clock });
-  const access: NodeAccess = { node: async (name) => (await store.snapshot()).nodes.get(name)?.value, withDriver: (node, work) => control.withDriver(node, work), clock };
+  const access: NodeAccess = { node: async (name) => (await store.nodes()).get(name)?.value, withDriver: (node, work) => control.withDriver(node, work), clock };
   const provisioner = new Provisioner({
     store,
     clock,
