@@ -4,9 +4,15 @@
  * clock. Prints wall time, virtual time and memory for the lab (12 servers)
  * and for 1,000 servers of the 10k site.
  *
- *   npm run bench:ready-state            (or: node dist/bench/ready-state/main.js --servers 200)
+ * Then the lab in wire fidelity: `drill up` itself, timed from start to every
+ * node ready, over real sockets (skip it with --no-wire).
+ *
+ *   npm run bench:ready-state            (or: node dist/bench/ready-state/main.js --servers 200 --no-wire)
  */
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { startReadyStateModel } from '../../scenarios/index.js';
@@ -42,3 +48,36 @@ process.stdout.write('drill bench ready-state — model fidelity, powered off �
 process.stdout.write(`${'run'.padEnd(24)} ${'nodes'.padStart(6)} ${'ready'.padStart(6)} ${'enroll s'.padStart(10)} ${'wall s'.padStart(9)} ${'virtual s'.padStart(10)} ${'RSS MiB'.padStart(8)}\n`);
 process.stdout.write(`${await run('lab (12 servers)', 'scenarios/datacenters/lab.yaml', undefined)}\n`);
 process.stdout.write(`${await run(`site-10k, first ${large}`, 'scenarios/datacenters/site-10k.yaml', large)}   (target: wall ≤ 20 s)\n`);
+
+/** `drill up` on the lab, as a user runs it: seconds until every BMC is enrolled and until every node is ready. */
+async function wireLab(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'drill-bench-up-'));
+  const child = spawn(process.execPath, [fileURLToPath(new URL('../../cli/main.js', import.meta.url)), 'up', '--listen', '127.0.0.1:0', '--state-dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const started = process.hrtime.bigint();
+  const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+  let output = '';
+  let enrolledS: number | undefined;
+  try {
+    const readyS = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`drill up did not reach ready state in 10 min:\n${output.slice(-2000)}`)), 600_000);
+      child.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (enrolledS === undefined && /nodes enrolled and inventoried/.test(output)) enrolledS = seconds();
+        if (/all \d+ nodes in ready state/.test(output)) {
+          clearTimeout(timer);
+          resolve(seconds());
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`drill up exited (${code}) before ready state:\n${output.slice(-2000)}`)));
+    });
+    return `${'lab, wire (drill up)'.padEnd(24)} ${'12'.padStart(6)} ${'12'.padStart(6)} ${(enrolledS ?? Number.NaN).toFixed(2).padStart(10)} ${readyS.toFixed(2).padStart(9)} ${'real'.padStart(10)} ${'—'.padStart(8)}`;
+  } finally {
+    child.removeAllListeners('exit');
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (!process.argv.includes('--no-wire')) process.stdout.write(`${await wireLab()}\n`);
