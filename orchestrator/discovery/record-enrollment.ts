@@ -1,4 +1,4 @@
-import { ConflictError, type EventInput, type NodeBmc, type NodeInventory, type NodeLifecycle, type NodeRecord, type Store, type Versioned } from '../store/index.js';
+import { retryOnConflict, type EventInput, type NodeBmc, type NodeInventory, type NodeLifecycle, type NodeRecord, type Store, type Versioned } from '../store/index.js';
 import { inventorySummary } from './read-inventory.js';
 
 export interface Enrollment {
@@ -44,23 +44,17 @@ function plan(current: Versioned<NodeRecord> | undefined, e: Enrollment): { valu
   return { value, events };
 }
 
-const MAX_ATTEMPTS = 5;
-
 /**
  * Creates or updates the node, its lifecycle transitions and their events in
  * one commit. A lost compare-and-set (a concurrent enrollment of the same
  * BMC, an operator edit) re-reads and decides again, a bounded number of times.
  */
-export async function recordEnrollment(store: Store, enrollment: Enrollment): Promise<{ node: string; version: number }> {
-  for (let attempt = 1; ; attempt++) {
+export function recordEnrollment(store: Store, enrollment: Enrollment): Promise<{ node: string; version: number }> {
+  return retryOnConflict(async () => {
     const nodes = await store.nodes();
     const current = nodeWithBmc(nodes, enrollment.bmc.address, enrollment.bmc.port) ?? nodes.get(enrollment.name);
     const { value, events } = plan(current, enrollment);
-    try {
-      const result = await store.commit([{ kind: 'node', value, expectedVersion: current?.version }], events);
-      return { node: value.name, version: result.versions.get(`node:${value.name}`)! };
-    } catch (error) {
-      if (!(error instanceof ConflictError) || attempt >= MAX_ATTEMPTS) throw error;
-    }
-  }
+    const result = await store.commit([{ kind: 'node', value, expectedVersion: current?.version }], events);
+    return { node: value.name, version: result.versions.get(`node:${value.name}`)! };
+  });
 }

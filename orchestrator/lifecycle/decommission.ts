@@ -1,6 +1,6 @@
 import type { NodeRole } from '../annealer/index.js';
 import type { BmcDriver } from '../drivers/bmc-driver.js';
-import { ConflictError, type EventInput, type NodeRecord, type Store, type StoreWrite } from '../store/index.js';
+import { retryOnConflict, type EventInput, type NodeRecord, type Store, type StoreWrite } from '../store/index.js';
 import { advanceNode } from './lifecycle.js';
 
 /** What tearing a node down needs beyond the store: its agent revoked, and its BMC. */
@@ -10,8 +10,6 @@ export interface DecommissionDeps {
   revoke(node: string): Promise<void>;
   withDriver<T>(node: NodeRecord, work: (driver: BmcDriver, signal: AbortSignal) => Promise<T>): Promise<T>;
 }
-
-const MAX_ATTEMPTS = 5;
 
 /**
  * Tears a node down to `wiped`: its agent token revoked (the agent exits),
@@ -29,7 +27,7 @@ export async function decommissionNode(deps: DecommissionDeps, name: string, rea
     });
   }
   await deps.revoke(name);
-  for (let attempt = 1; ; attempt++) {
+  await retryOnConflict(async () => {
     const snapshot = await deps.store.snapshot();
     const stored = snapshot.nodes.get(name)!;
     const walked = advanceNode({ ...stored.value, paused: true }, 'wiped', reason);
@@ -41,25 +39,15 @@ export async function decommissionNode(deps: DecommissionDeps, name: string, rea
       writes.push({ kind: 'node-role', value: reset, expectedVersion: version });
       events.push({ type: 'node-role.state', subject: value.id, data: { from: value.state.kind, to: 'proposed', reason: 'decommissioned' } });
     }
-    try {
-      await deps.store.commit(writes, events);
-      return;
-    } catch (error) {
-      if (!(error instanceof ConflictError) || attempt >= MAX_ATTEMPTS) throw error;
-    }
-  }
+    await deps.store.commit(writes, events);
+  });
 }
 
 /** Lets a wiped (or paused) node's layers run again: the annealer takes it back to where its deployments say. */
-export async function reprovisionNode(store: Store, name: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
+export function reprovisionNode(store: Store, name: string): Promise<void> {
+  return retryOnConflict(async () => {
     const stored = (await store.nodes()).get(name);
     if (!stored) throw new Error(`Failed to reprovision ${name}: no such node`);
-    try {
-      await store.commit([{ kind: 'node', value: { ...stored.value, paused: false }, expectedVersion: stored.version }], [{ type: 'node.reprovision', subject: name, data: { lifecycle: stored.value.lifecycle ?? null } }]);
-      return;
-    } catch (error) {
-      if (!(error instanceof ConflictError) || attempt >= MAX_ATTEMPTS) throw error;
-    }
-  }
+    await store.commit([{ kind: 'node', value: { ...stored.value, paused: false }, expectedVersion: stored.version }], [{ type: 'node.reprovision', subject: name, data: { lifecycle: stored.value.lifecycle ?? null } }]);
+  });
 }

@@ -4,7 +4,7 @@ import { AGENT_SCRIPT, AGENT_TOKEN_PREFIX, mintToken, tokenDigest } from '../age
 import { bearerToken, validationBody } from '../api/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { Random } from '../ports/random.js';
-import { ConflictError, type BootIntent, type EventInput, type NodeProvisioning, type NodeRecord, type Store, type Versioned } from '../store/index.js';
+import { retryOnConflict, type BootIntent, type EventInput, type NodeProvisioning, type NodeRecord, type Store, type Versioned } from '../store/index.js';
 import { DiscoveryBody, MAC_PATTERN, type DiscoveryFacts } from './discovery-facts.js';
 import { ProvisionerError } from './errors.js';
 import { bootstrapScript, discoverScript, installScript, localScript } from './ipxe.js';
@@ -29,7 +29,6 @@ export type BootIntentInput = BootIntent;
 
 const INSTALL_TOKEN_PREFIX = 'drilli_';
 const WORD = /^[a-z0-9][a-z0-9.-]{0,31}$/;
-const MAX_ATTEMPTS = 5;
 
 const InstallDone = z.discriminatedUnion(
   'status',
@@ -174,7 +173,7 @@ export class Provisioner {
     if (rawMac === null) return text(200, bootstrapScript(bootUrl));
     const mac = rawMac.toLowerCase();
     if (!MAC_PATTERN.test(mac)) return problem(400, 'query.mac', `${rawMac} is not a MAC address`, 'give six hex pairs separated by colons — e.g. mac=52:54:00:12:34:56');
-    return this.retrying(async () => {
+    return retryOnConflict(async () => {
       const node = nodeByMac((await this.options.store.nodes()), mac);
       if (!node) return text(200, discoverScript(bootUrl, mac));
       const provisioning = node.value.provisioning;
@@ -199,7 +198,7 @@ export class Provisioner {
 
   private async discovery(request: Request): Promise<Response> {
     const { mac, facts } = await jsonBody(request, DiscoveryBody, 'send a JSON object {mac, facts} with Content-Type: application/json');
-    return this.retrying(async () => {
+    return retryOnConflict(async () => {
       const matched = matchDiscovery((await this.options.store.nodes()), mac, facts);
       if (!matched) {
         // Nobody owns this machine yet: its facts are kept in the event log, against the MAC.
@@ -219,7 +218,7 @@ export class Provisioner {
 
   private async plan(name: string, request: Request): Promise<Response> {
     const token = bearerToken(request.headers.get('authorization') ?? undefined) ?? '';
-    return this.retrying(async () => {
+    return retryOnConflict(async () => {
       const node = await this.node(name);
       const provisioning = node.value.provisioning;
       const issued = provisioning?.installToken;
@@ -248,7 +247,7 @@ export class Provisioner {
   private async done(name: string, request: Request): Promise<Response> {
     const token = bearerToken(request.headers.get('authorization') ?? undefined) ?? '';
     const report = await jsonBody(request, InstallDone, 'send {"status": "ok"} or {"status": "failed", "message": "…"}');
-    return this.retrying(async () => {
+    return retryOnConflict(async () => {
       const node = await this.node(name);
       const provisioning = node.value.provisioning;
       if (!provisioning?.agentTokenSha256 || !sameDigest(provisioning.agentTokenSha256, tokenDigest(token))) {
@@ -277,23 +276,12 @@ export class Provisioner {
   }
 
   private async update(name: string, change: (current: NodeRecord) => { provisioning: NodeProvisioning; events: EventInput[] }): Promise<void> {
-    await this.retrying(async () => {
+    await retryOnConflict(async () => {
       const node = (await this.options.store.nodes()).get(name);
       if (!node) throw new ProvisionerError('PROVISIONER_UNKNOWN_NODE', `Failed to change the boot of ${name}: no such node — enroll it or create it first`);
       const { provisioning, events } = change(node.value);
       await this.commit(node, provisioning, events);
     });
-  }
-
-  /** Re-reads and decides again when another writer changed the node meanwhile, a bounded number of times. */
-  private async retrying<T>(work: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await work();
-      } catch (error) {
-        if (!(error instanceof ConflictError) || attempt >= MAX_ATTEMPTS) throw error;
-      }
-    }
   }
 }
 

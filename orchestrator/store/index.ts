@@ -19,3 +19,4 @@ export {
 } from './store.js';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 export { ObservedStore, type EventListener } from './observed-store.js';
+export { retryOnConflict } from './retry-on-conflict.js';
