@@ -16,6 +16,7 @@ export class RoleCatalog {
   readonly roles: ReadonlyMap<string, RoleSpec>;
   /** Attribute → the role that outputs it. */
   private readonly owners: ReadonlyMap<string, string>;
+  private readonly waiters = new Map<string, boolean>();
 
   constructor(specs: readonly RoleSpec[]) {
     const problems: string[] = [];
@@ -52,6 +53,20 @@ export class RoleCatalog {
       if (owner !== undefined && owner !== role.name) out.add(owner);
     }
     return [...out];
+  }
+
+  /**
+   * Whether binding `role` must tell node-roles already bound about it: some
+   * role waits `after` it, or it is a cluster role others require. Roles are
+   * fixed once the catalog is built, so this is worked out once per role.
+   */
+  hasWaiters(role: RoleSpec): boolean {
+    let known = this.waiters.get(role.name);
+    if (known === undefined) {
+      known = [...this.roles.values()].some((r) => r.after.includes(role.name) || (role.cluster && this.requirementsOf(r).includes(role.name)));
+      this.waiters.set(role.name, known);
+    }
+    return known;
   }
 
   get(name: string): RoleSpec {
@@ -153,8 +168,7 @@ export function bindRole(catalog: RoleCatalog, nodeRoles: ReadonlyMap<string, No
 
     // Those already waiting on this role hear of the newcomer: every cluster peer, and every `after`.
     // Most roles have no such waiters; then there is nothing to look through.
-    const waited = [...catalog.roles.values()].some((r) => r.after.includes(roleName) || (spec.cluster && catalog.requirementsOf(r).includes(roleName)));
-    for (const other of waited ? allInDeployment() : []) {
+    for (const other of catalog.hasWaiters(spec) ? allInDeployment() : []) {
       if (other.id === id) continue;
       const otherSpec = catalog.get(other.role);
       let updated = other;
