@@ -9,3 +9,4 @@ export { TwinObserverFeed, topologyOf, type Topology, type TopologyRack, type To
 export { startTwinObserver, TWIN_OBSERVER_PATHS, GAP_CLOSE_CODE, type TwinObserverServerOptions, type RunningTwinObserver } from './twin/observer-server.js';
 export { traceServerEvents } from './twin/trace-server.js';
 export { serverIdentity } from './twin/spec-server.js';
+export { enrollSpecServers } from './twin/enroll-spec.js';

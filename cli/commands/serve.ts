@@ -11,10 +11,9 @@ import {
   readyStateRoles,
   ROUTES,
   serveProvisioner,
-  decommissionNode,
-  reprovisionNode,
+  nodeAccess,
+  nodeTeardown,
   type BootIntents,
-  type NodeTeardown,
   type Store,
   type StoredEvent,
   NodeControl,
@@ -103,13 +102,10 @@ export async function startOrchestrator(options: ServeOptions, version: string, 
       return provisioner.virtualMediaImageUrl;
     },
   };
-  const access = { node: async (name: string) => (await store.nodes()).get(name)?.value, withDriver: control.withDriver.bind(control), clock };
+  const access = nodeAccess(store, control, clock);
   const roles = readyStateRoles({ store, access, provisioner: bootIntents, agents });
-  const teardown: NodeTeardown = {
-    // Without a boot server there are no agent or install tokens to revoke.
-    decommission: (node, reason) => decommissionNode({ store, withDriver: access.withDriver, revoke: async (name) => provisioner?.revoke(name) }, node, reason),
-    reprovision: (node) => reprovisionNode(store, node),
-  };
+  // Without a boot server there are no agent or install tokens to revoke.
+  const teardown = nodeTeardown({ store, withDriver: access.withDriver, revoke: async (name) => provisioner?.revoke(name) });
   const catalog = new RoleCatalog(roles.specs);
   const annealer = new AnnealerLoop({
     store,

@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BmcCredentials, type EnrollResult } from '../../orchestrator/index.js';
-import { serveTwin, startTwinObserver, TwinObserverFeed } from '../../scenarios/index.js';
+import type { EnrollResult } from '../../orchestrator/index.js';
+import { enrollSpecServers, serveTwin, startTwinObserver, TwinObserverFeed } from '../../scenarios/index.js';
 import { SystemClock } from '../../sim/index.js';
 import { InvalidSpecError, parseDatacenterSpec, type Datacenter, type ServerEvent } from '../../twins/index.js';
 import { CA_FILE } from '../client/connection.js';
@@ -134,17 +134,7 @@ export async function up(options: UpOptions, version: string, out: (line: string
       if (ui.problem) out(`warning: ${ui.problem}`);
       out('');
       out(`enrolling ${twin.bmcs.length} BMCs (Redfish first, IPMI for gear without it; 'slow' ones take their time)…`);
-      const results = await Promise.all(
-        datacenter.servers.slice(0, twin.bmcs.length).map(async (spec) => {
-          const redfish = spec.bmc.redfishPort !== undefined;
-          const result = await orchestrator.enroller.enroll(
-            { address: spec.bmc.address, port: redfish ? spec.bmc.redfishPort! : spec.bmc.ipmiPort, name: spec.name },
-            { credentials: new BmcCredentials(spec.bmc.credentials.user, spec.bmc.credentials.password.reveal()), protocol: redfish ? 'auto' : 'ipmi' },
-          );
-          out(describeResult(result));
-          return result;
-        }),
-      );
+      const results = await enrollSpecServers(orchestrator.enroller, datacenter.servers.slice(0, twin.bmcs.length), (result) => out(describeResult(result)));
       const failed = results.filter((r) => !r.ok).length;
       out(`${results.length - failed} nodes enrolled and inventoried${failed > 0 ? `, ${failed} failed` : ''}`);
       out('');

@@ -1,4 +1,4 @@
 export { BIOS_PROFILE_ATTRIBUTE, BIOS_PROFILE_ROLE, BiosProfile, BiosProfileRunner } from './bios-profile.js';
 export { RAID_LAYOUT_ATTRIBUTE, RAID_LAYOUT_ROLE, RaidLayout, RaidLayoutRunner } from './raid-layout.js';
-export { bmcFailure, resetForStagedChanges, type NodeAccess } from './node-access.js';
+export { bmcFailure, nodeAccess, resetForStagedChanges, type NodeAccess } from './node-access.js';
 export { hardwareRoles, type RoleSet } from './role-set.js';

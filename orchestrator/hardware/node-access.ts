@@ -2,13 +2,18 @@ import type { RunResult } from '../annealer/index.js';
 import type { BmcDriver, PowerState } from '../drivers/bmc-driver.js';
 import { BmcBusyError, BmcError } from '../drivers/errors.js';
 import type { Clock } from '../ports/clock.js';
-import type { NodeRecord } from '../store/index.js';
+import type { NodeRecord, Store } from '../store/index.js';
 
 /** What a hardware role needs: the node as stored, its BMC for one operation, and time to wait in. */
 export interface NodeAccess {
   node(name: string): Promise<NodeRecord | undefined>;
   withDriver<T>(node: NodeRecord, work: (driver: BmcDriver, signal: AbortSignal) => Promise<T>): Promise<T>;
   readonly clock: Clock;
+}
+
+/** The store's view of nodes and the BMC control every hardware and install runner shares. */
+export function nodeAccess(store: Store, control: Pick<NodeAccess, 'withDriver'>, clock: Clock): NodeAccess {
+  return { node: async (name) => (await store.nodes()).get(name)?.value, withDriver: (node, work) => control.withDriver(node, work), clock };
 }
 
 const SETTLE_POLL_MS = 2_000;

@@ -51,3 +51,8 @@ export function reprovisionNode(store: Store, name: string): Promise<void> {
     await store.commit([{ kind: 'node', value: { ...stored.value, paused: false }, expectedVersion: stored.version }], [{ type: 'node.reprovision', subject: name, data: { lifecycle: stored.value.lifecycle ?? null } }]);
   });
 }
+
+/** Decommission and reprovision over the same dependencies, as the API's teardown takes them. */
+export function nodeTeardown(deps: DecommissionDeps): { decommission(node: string, reason: string): Promise<void>; reprovision(node: string): Promise<void> } {
+  return { decommission: (node, reason) => decommissionNode(deps, node, reason), reprovision: (node) => reprovisionNode(deps.store, node) };
+}

@@ -1,3 +1,3 @@
 export { LIFECYCLE_TRANSITIONS, NODE_LIFECYCLES, LifecycleTransitionError, transitionNode, lifecyclePath, advanceNode, type LifecycleChange } from './lifecycle.js';
 export { moveNode } from './move-node.js';
-export { decommissionNode, reprovisionNode, type DecommissionDeps } from './decommission.js';
+export { decommissionNode, nodeTeardown, reprovisionNode, type DecommissionDeps } from './decommission.js';

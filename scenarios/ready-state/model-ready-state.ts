@@ -13,12 +13,11 @@ import {
   AgentHub,
   AnnealerLoop,
   ApiTokens,
-  BmcCredentials,
   CertificateAuthority,
   createApiFetchHandler,
   CredentialVault,
-  decommissionNode,
-  reprovisionNode,
+  nodeAccess,
+  nodeTeardown,
   Enroller,
   NodeControl,
   ObservedStore,
@@ -27,12 +26,12 @@ import {
   RoleCatalog,
   SqliteStore,
   type EnrollResult,
-  type NodeAccess,
   type StoredEvent,
 } from '../../orchestrator/index.js';
 import type { FaultSpec } from '../../sim/index.js';
 import type { Datacenter } from '../../twins/index.js';
 import { startModelFleet, type ModelFleet } from '../discovery/model-fleet.js';
+import { enrollSpecServers } from '../twin/enroll-spec.js';
 
 /** Where the orchestrator's API answers on the in-process network (the agents learn it from their install plan). */
 const API_ADDRESS = '127.0.0.1:8443';
@@ -71,7 +70,7 @@ export async function startReadyStateModel(options: ReadyStateModelOptions): Pro
   const tokens = new ApiTokens(join(dir, 'api-tokens.json'), random.fork('tokens'));
   const admin = tokens.issue('admin');
   const control = new NodeControl({ vault, drivers: fleet.drivers, clock });
-  const access: NodeAccess = { node: async (name) => (await store.nodes()).get(name)?.value, withDriver: (node, work) => control.withDriver(node, work), clock };
+  const access = nodeAccess(store, control, clock);
   const provisioner = new Provisioner({
     store,
     clock,
@@ -90,10 +89,7 @@ export async function startReadyStateModel(options: ReadyStateModelOptions): Pro
     catalog,
     tokens,
     agents,
-    teardown: {
-      decommission: (node, reason) => decommissionNode({ store, withDriver: access.withDriver, revoke: (name) => provisioner.revoke(name) }, node, reason),
-      reprovision: (node) => reprovisionNode(store, node),
-    },
+    teardown: nodeTeardown({ store, withDriver: access.withDriver, revoke: (name) => provisioner.revoke(name) }),
     version: 'model',
     bmc: { enroller, control, random: random.fork('batches') },
     onInternalError: (error) => {
@@ -113,17 +109,7 @@ export async function startReadyStateModel(options: ReadyStateModelOptions): Pro
   });
   const unkick = store.subscribe(() => loop.kick());
 
-  const enrolled = await fleet.settle(
-    Promise.all(
-      [...fleet.servers.values()].map(({ spec }) => {
-        const redfish = spec.bmc.redfishPort !== undefined;
-        return enroller.enroll(
-          { address: spec.bmc.address, port: redfish ? spec.bmc.redfishPort! : spec.bmc.ipmiPort, name: spec.name },
-          { credentials: new BmcCredentials(spec.bmc.credentials.user, spec.bmc.credentials.password.reveal()), protocol: redfish ? 'auto' : 'ipmi' },
-        );
-      }),
-    ),
-  );
+  const enrolled = await fleet.settle(enrollSpecServers(enroller, [...fleet.servers.values()].map(({ spec }) => spec)));
   loop.start();
 
   const api = async (method: string, path: string, body?: unknown) => {

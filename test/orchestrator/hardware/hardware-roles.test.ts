@@ -11,11 +11,11 @@ import {
   Enroller,
   hasCapability,
   NodeControl,
+  nodeAccess,
   RAID_LAYOUT_ROLE,
   RaidLayoutRunner,
   RoleCatalog,
   SqliteStore,
-  type NodeAccess,
   type NodeRole,
   type NodeRecord,
   type StoreWrite,
@@ -57,7 +57,7 @@ beforeAll(async () => {
   const targets = [...fleet.servers.values()].map((s) => ({ address: s.spec.bmc.address }));
   await fleet.settle(enroller.enrollAll({ targets, credentials: new BmcCredentials('admin', 'fleet-pass'), concurrency: 5, timeoutMs: 120_000, batch: 'hw' }));
   control = new NodeControl({ vault, drivers: fleet.drivers, clock: fleet.clock });
-  const access: NodeAccess = { node: async (name) => (await store.snapshot()).nodes.get(name)?.value, withDriver: (n, work) => control.withDriver(n, work), clock: fleet.clock };
+  const access = nodeAccess(store, control, fleet.clock);
   const writes: StoreWrite[] = [{ kind: 'deployment', value: { name: 'hw', committed: true, paused: false, attributes: { 'bios.profile': PROFILE, 'raid.layout': LAYOUT } }, expectedVersion: undefined }];
   let bound = new Map<string, NodeRole>();
   for (const unit of [1, 2, 3, 4, 5]) bound = new Map([...bound, ...bindRole(catalog, bound, 'hw', 'bios-profile', node(unit))]);
