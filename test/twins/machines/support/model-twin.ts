@@ -4,17 +4,8 @@
  * virtual clock and the in-process network, with the provisioning test peer
  * listening at the spec's boot server and at an agent API address.
  */
-import {
-  DatagramSwitch,
-  DisposableStack,
-  FaultInjector,
-  FaultPlan,
-  InProcessHttpNetwork,
-  SeededRandom,
-  VirtualClock,
-  type FaultSpec,
-} from '../../../../sim/index.js';
-import { buildSpecServer, type SpecServer } from '../../../../scenarios/twin/spec-server.js';
+import type { FaultSpec, VirtualClock } from '../../../../sim/index.js';
+import { startModelFleet, type ModelFleetServer } from '../../../../scenarios/index.js';
 import { parseDatacenterSpec, TwinCa, type MachineEvent, type MachineStage } from '../../../../twins/index.js';
 import { ProvisioningPeer } from './provisioning-peer.js';
 
@@ -53,7 +44,7 @@ sites:
 export interface ModelTwin {
   readonly clock: VirtualClock;
   readonly peer: ProvisioningPeer;
-  readonly servers: ReadonlyMap<string, SpecServer>;
+  readonly servers: ReadonlyMap<string, ModelFleetServer>;
   /** Every machine event, in order, as JSON-safe values. */
   readonly events: MachineEvent[];
   /** Runs the clock until `machine` reaches `stage` (bounded in virtual time). */
@@ -68,24 +59,15 @@ export interface ModelTwin {
 
 export async function startModelTwin(options: { faults?: readonly FaultSpec[]; seed?: string } = {}): Promise<ModelTwin> {
   const dc = parseDatacenterSpec(options.seed === undefined ? SPEC : SPEC.replace('seed: 0xb007', `seed: ${options.seed}`), { source: 'boot-test' });
-  const clock = new VirtualClock();
-  const random = new SeededRandom(dc.seed);
-  const faults = new FaultInjector({ plan: FaultPlan.parse({ faults: options.faults ?? [] }), clock, random: random.fork('faults') });
-  const stack = new DisposableStack();
-  const http = stack.use(InProcessHttpNetwork.attach({ clock, random: random.fork('http'), faults }));
-  const udp = stack.use(new DatagramSwitch({ clock, random: random.fork('udp'), faults }));
-  const peer = new ProvisioningPeer({ bootUrl: BOOT_URL, apiUrl: API_URL, caCertificatePem: new TwinCa(clock, random.fork('peer-ca')).certPem });
-  stack.use(http.listen('127.64.255.254:8080', peer.boot));
-  stack.use(http.listen('127.70.0.1:8443', peer.agent));
-  const servers = new Map<string, SpecServer>();
+  // The same wiring as every model-fidelity run: servers, BMCs and machines on the in-process network.
+  const fleet = await startModelFleet({ datacenter: dc, faults: options.faults ?? [] });
+  const { clock, http } = fleet;
+  const peer = new ProvisioningPeer({ bootUrl: BOOT_URL, apiUrl: API_URL, caCertificatePem: new TwinCa(clock, fleet.random.fork('peer-ca')).certPem });
+  const listeners = [http.listen('127.64.255.254:8080', peer.boot), http.listen('127.70.0.1:8443', peer.agent)];
+  const servers = fleet.servers;
   const events: MachineEvent[] = [];
-  for (const spec of dc.servers) {
-    const built = await buildSpecServer({ datacenter: dc, spec, clock, random, faults, datagrams: udp, stack });
-    stack.defer(built.machine.subscribe((event) => events.push(event)));
-    if (built.redfish && spec.bmc.redfishPort !== undefined) stack.use(built.redfish.listen(http, `${spec.bmc.address}:${spec.bmc.redfishPort}`));
-    servers.set(spec.name, built);
-  }
-  const get = (name: string): SpecServer => {
+  const unsubscribe = [...servers.values()].map(({ machine }) => machine.subscribe((event) => events.push(event)));
+  const get = (name: string): ModelFleetServer => {
     const found = servers.get(name);
     if (!found) throw new Error(`no server ${name}`);
     return found;
@@ -112,6 +94,10 @@ export async function startModelTwin(options: { faults?: readonly FaultSpec[]; s
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     },
-    dispose: () => stack.dispose(),
+    dispose: async () => {
+      for (const stop of unsubscribe) stop();
+      for (const listener of listeners) await listener.dispose();
+      await fleet.dispose();
+    },
   };
 }
