@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { nodeRoleMove } from '../../orchestrator/index.js';
 import { ApiClient } from '../client/api-client.js';
 import { resolveConnection, type ConnectionOptions } from '../client/connection.js';
 import { followEvents } from '../client/event-follower.js';
@@ -94,8 +95,8 @@ async function waitForDeployment(client: ApiClient, options: DeployCliOptions, d
     onEvent: (event) => {
       if (!event.subject.startsWith(prefix)) return;
       if (event.type === 'node-role.bound' && !states.has(event.subject)) states.set(event.subject, 'proposed');
-      // A run's end is `node-role.finished`; every other move is `node-role.state`. Both say where it went.
-      if (event.type === 'node-role.state' || event.type === 'node-role.finished') note(event.subject, String(event.data['to']), event.data['message'] as string | undefined);
+      const move = nodeRoleMove(event);
+      if (move) note(event.subject, move.to, move.message);
     },
   });
   try {

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EnrollResult } from '../../orchestrator/index.js';
+import { nodeRoleMove, type EnrollResult } from '../../orchestrator/index.js';
 import { enrollSpecServers, serveTwin, startTwinObserver, TwinObserverFeed } from '../../scenarios/index.js';
 import { SystemClock } from '../../sim/index.js';
 import { InvalidSpecError, parseDatacenterSpec, type Datacenter, type ServerEvent } from '../../twins/index.js';
@@ -38,7 +38,8 @@ async function takeToReady(orchestrator: RunningOrchestrator, file: string, node
   let ready = 0;
   const unsubscribe = orchestrator.subscribe((event) => {
     if (event.type === 'node.lifecycle' && event.data['to'] === 'ready') out(`${clockTime(event.atMs)}  ${event.subject}  READY (${++ready}/${nodes})${ready === nodes ? ` — all ${nodes} nodes in ready state` : ''}`);
-    if (event.type === 'node-role.finished' && event.data['to'] === 'error') out(`${clockTime(event.atMs)}  ${event.subject}  ERROR ${String(event.data['message'] ?? '')}`);
+    const move = nodeRoleMove(event);
+    if (move?.to === 'error') out(`${clockTime(event.atMs)}  ${event.subject}  ERROR ${move.message ?? ''}`);
   });
   try {
     await orchestrator.applyPlan(deployment, plan);

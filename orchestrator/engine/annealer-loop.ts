@@ -327,3 +327,14 @@ export class AnnealerLoop {
     }
   }
 }
+
+/**
+ * Where a node-role went, read from one of the loop's events: a run's end is
+ * `node-role.finished`, every other move `node-role.state`; anything else is
+ * not a move. For followers of the event stream (the CLI, scenario runners).
+ */
+export function nodeRoleMove(event: { readonly type: string; readonly data: Readonly<Record<string, unknown>> }): { readonly to: string; readonly message: string | undefined } | undefined {
+  if (event.type !== 'node-role.state' && event.type !== 'node-role.finished') return undefined;
+  const message = event.data['message'];
+  return { to: String(event.data['to']), message: typeof message === 'string' ? message : undefined };
+}

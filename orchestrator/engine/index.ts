@@ -1,1 +1,1 @@
-export { AnnealerLoop, type AnnealerLoopOptions, type RoleRunner, type RunRequest, type TickReport } from './annealer-loop.js';
+export { AnnealerLoop, nodeRoleMove, type AnnealerLoopOptions, type RoleRunner, type RunRequest, type TickReport } from './annealer-loop.js';

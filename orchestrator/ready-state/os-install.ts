@@ -78,7 +78,7 @@ export class OsInstallRunner implements RoleRunner {
     const since = access.clock.now();
     await moveNode(store, name, 'provisioning', `installing ${image.data.name} ${image.data.version}`);
     await provisioner.setBootIntent(name, { kind: 'install', os: image.data });
-    const pxeBoot = () =>
+    const bootInstaller = () =>
       access
         .withDriver(node, async (driver, bmcSignal): Promise<RunResult | undefined> => {
           const both = AbortSignal.any([signal, bmcSignal]);
@@ -93,7 +93,7 @@ export class OsInstallRunner implements RoleRunner {
           return undefined;
         })
         .catch(bmcFailure);
-    const booted = await pxeBoot();
+    const booted = await bootInstaller();
     if (booted) return booted;
 
     const timeoutMs = this.options.timeoutMs ?? 60 * 60_000;
@@ -108,7 +108,7 @@ export class OsInstallRunner implements RoleRunner {
       // has been discovered: that first boot discovers and powers off, the second installs.
       if (!rediscovered && p?.discoveredAtMs !== undefined && p.discoveredAtMs >= since && (p.installedAtMs ?? 0) < since) {
         rediscovered = true;
-        const again = await pxeBoot();
+        const again = await bootInstaller();
         if (again) return again;
       }
     }

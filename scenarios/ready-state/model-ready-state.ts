@@ -17,6 +17,7 @@ import {
   createApiFetchHandler,
   CredentialVault,
   nodeAccess,
+  nodeRoleMove,
   nodeTeardown,
   Enroller,
   NodeControl,
@@ -131,7 +132,7 @@ export async function startReadyStateModel(options: ReadyStateModelOptions): Pro
     }
     const watcher = store.subscribe((event) => {
       if (!event.subject.startsWith(`${deployment}/`)) return;
-      const to = event.type === 'node-role.state' || event.type === 'node-role.finished' ? event.data['to'] : undefined;
+      const to = nodeRoleMove(event)?.to;
       if (event.type === 'node-role.bound') pending.add(event.subject);
       else if (to === 'active' || to === 'error') pending.delete(event.subject);
       else if (to !== undefined) pending.add(event.subject);
