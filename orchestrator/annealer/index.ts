@@ -13,7 +13,8 @@ export type {
 } from './model.js';
 export { nodeRoleId } from './model.js';
 export { resolveInputs, stableJson, type ResolvedInputs } from './inputs.js';
-export { childIndex, planTick, type Decision } from './plan-tick.js';
+export { planTick, type Decision } from './plan-tick.js';
+export { PlanIndex } from './plan-index.js';
 export { completeRun, retryDelayMs, type RunCompletion, type RunResult } from './complete-run.js';
 export { applyDecision, StaleDecisionError } from './apply.js';
 export { RoleCatalog, InvalidRolesError, bindRole } from './role-graph.js';

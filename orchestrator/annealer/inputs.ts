@@ -24,35 +24,41 @@ export interface ResolvedInputs {
  * else its node, else its deployment — the most specific wins.
  */
 export function resolveInputs(view: AnnealerView, nodeRole: NodeRole): ResolvedInputs {
-  // Records are immutable, so the same objects mean the same answer: re-hash only what changed.
+  // Records are immutable, so the same objects mean the same answer: re-hash only
+  // when what the inputs are made of changed. Keyed by the node-role's attributes
+  // object, which (unlike the record) outlives every move of its state.
   const node = view.nodes.get(nodeRole.node);
   const deployment = view.deployments.get(nodeRole.deployment);
-  const parentRecords = nodeRole.parents.map((id) => view.nodeRoles.get(id));
-  const cached = memo.get(nodeRole);
+  const parentRuns = nodeRole.parents.map((id) => view.nodeRoles.get(id)?.lastGood);
+  const cached = memo.get(nodeRole.attributes);
   if (
     cached &&
+    cached.id === nodeRole.id &&
+    cached.parents === nodeRole.parents &&
     cached.node === node &&
     cached.deployment === deployment &&
     cached.roles === view.roles &&
-    cached.parents.length === parentRecords.length &&
-    cached.parents.every((p, i) => p === parentRecords[i])
+    cached.parentRuns.every((run, i) => run === parentRuns[i])
   ) {
     return cached.result;
   }
   const result = computeInputs(view, nodeRole, node, deployment);
-  memo.set(nodeRole, { node, deployment, roles: view.roles, parents: parentRecords, result });
+  memo.set(nodeRole.attributes, { id: nodeRole.id, parents: nodeRole.parents, node, deployment, roles: view.roles, parentRuns, result });
   return result;
 }
 
 interface MemoEntry {
+  readonly id: string;
+  readonly parents: readonly string[];
   readonly node: unknown;
   readonly deployment: unknown;
   readonly roles: unknown;
-  readonly parents: readonly unknown[];
+  /** Each hard parent's last good run, in `parents` order: the outputs the inputs may come from. */
+  readonly parentRuns: readonly unknown[];
   readonly result: ResolvedInputs;
 }
 
-const memo = new WeakMap<NodeRole, MemoEntry>();
+const memo = new WeakMap<object, MemoEntry>();
 
 function computeInputs(view: AnnealerView, nodeRole: NodeRole, node: NodeStatus | undefined, deployment: DeploymentStatus | undefined): ResolvedInputs {
   const role = view.roles.get(nodeRole.role);

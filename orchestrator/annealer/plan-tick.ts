@@ -1,5 +1,6 @@
 import { resolveInputs } from './inputs.js';
 import type { AnnealerView, BlockedReason, NodeRole, NodeRoleState, NodeRoleStateKind } from './model.js';
+import { PlanIndex } from './plan-index.js';
 
 /** What one tick decided; the caller persists each decision (compare-and-set on `from`) before acting on it. */
 export type Decision =
@@ -51,16 +52,18 @@ function sameState(a: NodeRoleState, b: NodeRoleState): boolean {
  * every node-role on a changed node or deployment), only those, their children,
  * and further descendants as far as states actually move are re-evaluated: the
  * result equals a full tick's whenever `changed` is complete, at a cost
- * proportional to the change.
+ * proportional to the change. A caller that plans often keeps a `PlanIndex`
+ * up to date with the same changes; without one, one is built from the view.
  */
 export function planTick(
   view: AnnealerView,
   options: {
     readonly changed?: ReadonlySet<string>;
-    /** `childIndex(view)` when the caller keeps one across ticks (parents change only when roles are bound). */
-    readonly children?: ReadonlyMap<string, readonly string[]>;
+    readonly index?: PlanIndex;
   } = {},
 ): Decision[] {
+  const index = options.index ?? PlanIndex.of(view);
+  const byOrder = (a: string, b: string): number => index.order.get(a)! - index.order.get(b)!;
   const decisions: Decision[] = [];
   // Only what this tick changes; everything else reads straight from the view.
   const states = new Map<string, NodeRoleState>();
@@ -69,8 +72,13 @@ export function planTick(
   const expired: string[] = [];
 
   // Leases first: a run whose holder went silent goes back to todo as a failed attempt.
-  for (const nr of view.nodeRoles.values()) {
-    if (nr.state.kind !== 'running' || nr.state.leaseUntilMs > view.nowMs) continue;
+  const lapsed = [...index.running].filter((id) => {
+    const { state } = view.nodeRoles.get(id)!;
+    return state.kind === 'running' && state.leaseUntilMs <= view.nowMs;
+  });
+  for (const id of lapsed.sort(byOrder)) {
+    const nr = view.nodeRoles.get(id)!;
+    if (nr.state.kind !== 'running') continue;
     const role = roleOf(view, nr);
     const failed = nr.attempts + 1;
     const state: NodeRoleState =
@@ -83,48 +91,47 @@ export function planTick(
     decisions.push({ type: 'set-state', id: nr.id, from: 'running', state, attempts: failed });
   }
 
-  const children = options.changed === undefined ? undefined : (options.children ?? childIndex(view));
-  const scope = children === undefined ? undefined : withChildren(children, [...options.changed!, ...expired]);
+  // Shallowest first, so every parent in play is settled before its children
+  // are looked at; a change travels down only as far as states actually move.
+  const { children } = index;
   const evaluated = new Map<string, NodeRoleState>();
-  const visiting = new Set<string>();
-  const evaluate = (nr: NodeRole): NodeRoleState => {
-    // Outside the scope nothing changed, so a node-role's state is what it is.
-    if (scope && !scope.has(nr.id)) return stateOf(nr);
-    const done = evaluated.get(nr.id);
-    if (done) return done;
-    if (visiting.has(nr.id)) throw new Error(`Invariant violated: node-role ${nr.id} is its own ancestor`);
-    visiting.add(nr.id);
-    const state = desiredState(view, nr, stateOf(nr), (id) => {
-      const parent = view.nodeRoles.get(id);
-      if (!parent) throw new Error(`Invariant violated: node-role ${nr.id} has unknown parent ${id}`);
-      return evaluate(parent);
-    });
-    visiting.delete(nr.id);
-    evaluated.set(nr.id, state);
-    return state;
+  const buckets: string[][] = [];
+  const queued = new Set<string>();
+  const enqueue = (id: string): void => {
+    const depth = index.depth.get(id);
+    if (depth === undefined || queued.has(id)) return;
+    queued.add(id);
+    (buckets[depth] ??= []).push(id);
   };
-  if (scope && children) {
-    // A change travels down only as far as states change: grow the scope by the
-    // children of every node-role whose state moved, until it stops growing.
-    for (let grew = true; grew; ) {
-      grew = false;
-      evaluated.clear();
-      for (const id of scope) {
-        const nr = view.nodeRoles.get(id);
-        if (!nr || sameState(stateOf(nr), evaluate(nr))) continue;
-        for (const child of children.get(id) ?? []) {
-          if (scope.has(child)) continue;
-          scope.add(child);
-          grew = true;
-        }
-      }
+  if (options.changed === undefined) for (const id of index.order.keys()) enqueue(id);
+  else {
+    for (const id of [...options.changed, ...expired]) {
+      enqueue(id);
+      // A changed record can change its children's state even if its own stays.
+      for (const child of children.get(id) ?? []) enqueue(child);
+    }
+  }
+  for (let depth = 0; depth < buckets.length; depth++) {
+    for (const id of buckets[depth] ?? []) {
+      const nr = view.nodeRoles.get(id)!;
+      const current = stateOf(nr);
+      const next = desiredState(view, nr, current, (parentId) => {
+        const settled = evaluated.get(parentId);
+        if (settled) return settled;
+        const parent = view.nodeRoles.get(parentId);
+        if (!parent) throw new Error(`Invariant violated: node-role ${id} has unknown parent ${parentId}`);
+        return stateOf(parent);
+      });
+      evaluated.set(id, next);
+      if (!sameState(current, next)) for (const child of children.get(id) ?? []) enqueue(child);
     }
   }
   // In the view's order, scoped or not, so that both give the same decisions in the same order.
-  for (const nr of view.nodeRoles.values()) {
-    if (scope && !scope.has(nr.id)) continue;
+  const looked = options.changed === undefined ? view.nodeRoles.keys() : [...evaluated.keys()].sort(byOrder);
+  for (const id of looked) {
+    const nr = view.nodeRoles.get(id)!;
     const current = stateOf(nr);
-    const next = evaluate(nr);
+    const next = evaluated.get(id)!;
     if (sameState(current, next)) continue;
     states.set(nr.id, next);
     // New inputs (an active node-role re-queued, or an error given a fresh try) get a fresh attempt budget.
@@ -133,30 +140,8 @@ export function planTick(
     decisions.push({ type: 'set-state', id: nr.id, from: current.kind, state: next, ...(fresh ? { attempts: 0 } : {}) });
   }
 
-  decisions.push(...claimRunnable(view, states, attempts));
+  decisions.push(...claimRunnable(view, index, states, attempts));
   return decisions;
-}
-
-/** Node-role id → the node-roles that list it as a hard or soft parent. */
-export function childIndex(view: AnnealerView): Map<string, string[]> {
-  const children = new Map<string, string[]>();
-  const add = (parent: string, child: string): void => {
-    const list = children.get(parent);
-    if (list) list.push(child);
-    else children.set(parent, [child]);
-  };
-  for (const nr of view.nodeRoles.values()) {
-    for (const parent of nr.parents) add(parent, nr.id);
-    for (const parent of nr.softParents) add(parent, nr.id);
-  }
-  return children;
-}
-
-/** `ids` and their direct children: a changed record can change its children's state even if its own stays. */
-function withChildren(children: ReadonlyMap<string, readonly string[]>, ids: readonly string[]): Set<string> {
-  const out = new Set(ids);
-  for (const id of ids) for (const child of children.get(id) ?? []) out.add(child);
-  return out;
 }
 
 function roleOf(view: AnnealerView, nr: NodeRole) {
@@ -211,29 +196,32 @@ function parentsSettled(nr: NodeRole, parentState: (id: string) => NodeRoleState
   return nr.parents.every((id) => parentState(id).kind === 'active') && nr.softParents.every((id) => parentState(id).kind === 'active');
 }
 
-function claimRunnable(view: AnnealerView, states: ReadonlyMap<string, NodeRoleState>, attempts: ReadonlyMap<string, number>): Decision[] {
+function claimRunnable(view: AnnealerView, index: PlanIndex, states: ReadonlyMap<string, NodeRoleState>, attempts: ReadonlyMap<string, number>): Decision[] {
   let running = 0;
   const perNode = new Map<string, number>();
   const perRole = new Map<string, number>();
   const bump = (map: Map<string, number>, key: string): void => void map.set(key, (map.get(key) ?? 0) + 1);
-  const candidates: NodeRole[] = [];
-  for (const nr of view.nodeRoles.values()) {
-    const state = states.get(nr.id) ?? nr.state;
+  const candidates: Array<{ readonly nr: NodeRole; readonly depth: number }> = [];
+  const consider = (id: string): void => {
+    const nr = view.nodeRoles.get(id);
+    if (!nr) return;
+    const state = states.get(id) ?? nr.state;
     if (state.kind === 'running') {
       running++;
       bump(perNode, nr.node);
       bump(perRole, nr.role);
     } else if (state.kind === 'todo' && state.notBeforeMs <= view.nowMs) {
-      candidates.push(nr);
+      candidates.push({ nr, depth: index.depth.get(id) ?? 0 });
     }
-  }
-  // Depth computed once per candidate, not in the comparator: the sort compares n log n times.
-  const depth = depthOf(view);
-  const ordered = candidates.map((nr) => ({ nr, depth: depth(nr) }));
-  ordered.sort((a, b) => a.depth - b.depth || (a.nr.id < b.nr.id ? -1 : a.nr.id > b.nr.id ? 1 : 0));
+  };
+  // Only node-roles that were running or waiting, or that this tick moved, can be either now (the two sets are disjoint).
+  for (const id of index.running) if (!states.has(id)) consider(id);
+  for (const id of index.todo) if (!states.has(id)) consider(id);
+  for (const id of states.keys()) consider(id);
+  candidates.sort((a, b) => a.depth - b.depth || (a.nr.id < b.nr.id ? -1 : a.nr.id > b.nr.id ? 1 : 0));
 
   const starts: Decision[] = [];
-  for (const { nr } of ordered) {
+  for (const { nr } of candidates) {
     if (running >= view.limits.maxRunning) break;
     if ((perNode.get(nr.node) ?? 0) >= view.limits.maxRunningPerNode) continue;
     const role = roleOf(view, nr);
@@ -252,25 +240,6 @@ function claimRunnable(view: AnnealerView, states: ReadonlyMap<string, NodeRoleS
     bump(perRole, nr.role);
   }
   return starts;
-}
-
-/** Longest chain of hard and soft parents above a node-role (OpenCrowbar's cohort). */
-function depthOf(view: AnnealerView): (nr: NodeRole) => number {
-  const memo = new Map<string, number>();
-  const depth = (nr: NodeRole): number => {
-    const known = memo.get(nr.id);
-    if (known !== undefined) return known;
-    let d = 0;
-    for (const parents of [nr.parents, nr.softParents]) {
-      for (const id of parents) {
-        const parent = view.nodeRoles.get(id);
-        if (parent) d = Math.max(d, depth(parent) + 1);
-      }
-    }
-    memo.set(nr.id, d);
-    return d;
-  };
-  return depth;
 }
 
 function assertNever(value: never): never {

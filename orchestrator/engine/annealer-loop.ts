@@ -1,7 +1,7 @@
 import {
   applyDecision,
-  childIndex,
   completeRun,
+  PlanIndex,
   planTick,
   type AnnealerLimits,
   type AnnealerView,
@@ -96,8 +96,8 @@ export class AnnealerLoop {
   private fullTickDue = true;
   /** The snapshot the previous tick planned from: what changed since is what needs re-planning. */
   private seen: StoreSnapshot | undefined;
-  /** Children by parent, kept across ticks: parent lists change only when roles are bound. */
-  private children: Map<string, string[]> | undefined;
+  /** Kept across ticks and updated with what changed; rebuilt when roles are bound (parent lists change only then). */
+  private index: PlanIndex | undefined;
   private lastTickAtMs = Number.NEGATIVE_INFINITY;
   private stopped = false;
 
@@ -201,10 +201,11 @@ export class AnnealerLoop {
     const snapshot = await this.options.store.snapshot();
     const changed = this.fullTickDue ? undefined : this.changedSince(snapshot);
     const view = this.view(snapshot);
-    if (!changed || !this.children || this.bindingsChanged(changed, snapshot)) this.children = childIndex(view);
+    if (!changed || !this.index || this.bindingsChanged(changed, snapshot)) this.index = PlanIndex.of(view);
+    else this.index.update(view, changed);
     this.fullTickDue = false;
     this.seen = snapshot;
-    const decisions = planTick(view, changed ? { changed, children: this.children } : {});
+    const decisions = planTick(view, changed ? { changed, index: this.index } : { index: this.index });
     if (decisions.length === 0) return { decisions: 0, started: 0, conflicted: false };
     const writes: StoreWrite[] = [];
     const events: EventInput[] = [];

@@ -4,6 +4,8 @@ import type { Clock } from '../ports/clock.js';
 import {
   ConflictError,
   recordKey,
+  writtenVersion,
+  writtenVersions,
   type CommitResult,
   type DeploymentRecord,
   type EventInput,
@@ -32,6 +34,15 @@ const MIGRATIONS: readonly string[] = [
   // Most node-role writes only move its state: they rewrite this small column,
   // not the whole record (NULL: `data` is the whole record).
   `ALTER TABLE node_roles ADD COLUMN progress TEXT;`,
+  // Runs move a node-role's progress many times for each time its binding
+  // changes, and SQLite rewrites a whole row to change one column: progress
+  // and version move to a narrow table of their own. Keyed like node_roles
+  // (deployment/role@node), a wave of one role over many nodes rewrites
+  // neighbouring rows, so a commit dirties few pages.
+  `CREATE TABLE node_role_progress (id TEXT PRIMARY KEY, version INTEGER NOT NULL, progress TEXT) WITHOUT ROWID;
+   INSERT INTO node_role_progress (id, version, progress) SELECT id, version, progress FROM node_roles;
+   ALTER TABLE node_roles DROP COLUMN progress;
+   ALTER TABLE node_roles DROP COLUMN version;`,
 ];
 
 /** The part of a node-role that runs change; the rest (role, node, parents, attributes) changes only when it is bound or edited. */
@@ -58,11 +69,22 @@ const ALL_KINDS: readonly StoreWrite['kind'][] = ['node', 'deployment', 'node-ro
 /** Events inserted per statement: one round trip into SQLite for many rows. */
 const EVENT_BATCH = 64;
 
+/** Where each kind's version lives: a node-role's beside its progress. */
 const TABLE: Record<StoreWrite['kind'], { table: string; key: string }> = {
   node: { table: 'nodes', key: 'name' },
   deployment: { table: 'deployments', key: 'name' },
-  'node-role': { table: 'node_roles', key: 'id' },
+  'node-role': { table: 'node_role_progress', key: 'id' },
 };
+
+interface NodeRoleStatements {
+  readonly insert: Database.Statement<[string, string, string, string]>;
+  readonly insertProgress: Database.Statement<[string, number]>;
+  readonly update: Database.Statement<[string, string]>;
+  readonly updateProgress: Database.Statement<[number, string | null, string, number]>;
+}
+
+/** A compare-and-set matched no row: turned into a ConflictError naming the record. */
+class StaleWrite extends Error {}
 
 interface RecordCache {
   readonly nodes: Map<string, Versioned<NodeRecord>>;
@@ -106,45 +128,33 @@ export class SqliteStore implements Store {
       node: this.db.prepare<[string, number, string]>('INSERT INTO nodes (name, version, data) VALUES (?, ?, ?)'),
       deployment: this.db.prepare<[string, number, string]>('INSERT INTO deployments (name, version, data) VALUES (?, ?, ?)'),
     };
-    const insertNodeRole = this.db.prepare<[string, string, string, number, string]>('INSERT INTO node_roles (id, deployment, node, version, data) VALUES (?, ?, ?, ?, ?)');
     // The compare-and-set is the WHERE clause: one index lookup per write.
-    const updateRecord = Object.fromEntries(
-      Object.entries(TABLE).map(([kind, { table, key }]) => [kind, this.db.prepare<[number, string, string, number]>(`UPDATE ${table} SET version = ?, data = ? WHERE ${key} = ? AND version = ?`)]),
-    ) as Record<StoreWrite['kind'], Database.Statement<[number, string, string, number]>>;
+    const updateRecord = {
+      node: this.db.prepare<[number, string, string, number]>('UPDATE nodes SET version = ?, data = ? WHERE name = ? AND version = ?'),
+      deployment: this.db.prepare<[number, string, string, number]>('UPDATE deployments SET version = ?, data = ? WHERE name = ? AND version = ?'),
+    };
     const insertEvent = this.db.prepare<Array<number | string>>('INSERT INTO events (at_ms, type, subject, data) VALUES (?, ?, ?, ?)');
     const insertEvents = this.db.prepare<Array<number | string>>(`INSERT INTO events (at_ms, type, subject, data) VALUES ${Array(EVENT_BATCH).fill('(?, ?, ?, ?)').join(', ')}`);
-    const updateNodeRole = this.db.prepare<[number, string, string, number]>('UPDATE node_roles SET version = ?, data = ?, progress = NULL WHERE id = ? AND version = ?');
-    const updateProgress = this.db.prepare<[number, string, string, number]>('UPDATE node_roles SET version = ?, progress = ? WHERE id = ? AND version = ?');
+    const statements: NodeRoleStatements = {
+      insert: this.db.prepare('INSERT INTO node_roles (id, deployment, node, data) VALUES (?, ?, ?, ?)'),
+      insertProgress: this.db.prepare('INSERT INTO node_role_progress (id, version, progress) VALUES (?, ?, NULL)'),
+      update: this.db.prepare('UPDATE node_roles SET data = ? WHERE id = ?'),
+      updateProgress: this.db.prepare('UPDATE node_role_progress SET version = ?, progress = ? WHERE id = ? AND version = ?'),
+    };
     this.commitTx = this.db.transaction((writes: readonly StoreWrite[], events: readonly EventInput[]): CommitResult => {
-      const versions = new Map<string, number>();
       for (const write of writes) {
-        const key = recordKey(write);
         const id = write.kind === 'node-role' ? write.value.id : write.value.name;
-        const version = (write.expectedVersion ?? 0) + 1;
-        const conflict = (): ConflictError => new ConflictError(key, write.expectedVersion, versionOf[write.kind].get(id)?.version);
-        if (write.kind === 'node-role' && write.expectedVersion !== undefined) {
-          const before = this.cache?.nodeRoles.get(id)?.value;
-          const changes =
-            before && onlyProgressDiffers(before, write.value)
-              ? updateProgress.run(version, JSON.stringify(progressOf(write.value)), id, write.expectedVersion).changes
-              : updateNodeRole.run(version, JSON.stringify(write.value), id, write.expectedVersion).changes;
-          if (changes !== 1) throw conflict();
-          versions.set(key, version);
-          continue;
-        }
-        const data = JSON.stringify(write.value);
-        if (write.expectedVersion !== undefined) {
-          if (updateRecord[write.kind].run(version, data, id, write.expectedVersion).changes !== 1) throw conflict();
-        } else {
-          try {
-            if (write.kind === 'node-role') insertNodeRole.run(id, write.value.deployment, write.value.node, version, data);
-            else insertRecord[write.kind].run(id, version, data);
-          } catch (error) {
-            if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw conflict();
-            throw error;
+        const version = writtenVersion(write);
+        try {
+          if (write.kind === 'node-role') this.writeNodeRole(write.value, write.expectedVersion, version, statements);
+          else if (write.expectedVersion === undefined) insertRecord[write.kind].run(id, version, JSON.stringify(write.value));
+          else if (updateRecord[write.kind].run(version, JSON.stringify(write.value), id, write.expectedVersion).changes !== 1) throw new StaleWrite();
+        } catch (error) {
+          if (error instanceof StaleWrite || (error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+            throw new ConflictError(recordKey(write), write.expectedVersion, versionOf[write.kind].get(id)?.version);
           }
+          throw error;
         }
-        versions.set(key, version);
       }
       const atMs = this.clock.now();
       const stored: StoredEvent[] = [];
@@ -154,11 +164,27 @@ export class SqliteStore implements Store {
         for (const event of events.slice(i, i + batch)) args.push(atMs, event.type, event.subject, JSON.stringify(event.data));
         // One INSERT numbers its rows consecutively, inside this transaction nobody else writes in.
         const last = Number((batch === 1 ? insertEvent : insertEvents).run(...args).lastInsertRowid);
-        for (let j = 0; j < batch; j++) stored.push({ ...events[i + j]!, seq: last - batch + 1 + j, atMs });
+        for (let j = 0; j < batch; j++) {
+          const { type, subject, data } = events[i + j]!;
+          stored.push({ type, subject, data, seq: last - batch + 1 + j, atMs });
+        }
         i += batch;
       }
-      return { versions, events: stored };
+      return { versions: writtenVersions(writes), events: stored };
     });
+  }
+
+  /** A node-role's write: a move of its progress rewrites only that row, anything else the record as well (progress NULL: the record is whole). */
+  private writeNodeRole(value: NodeRole, expectedVersion: number | undefined, version: number, statements: NodeRoleStatements): void {
+    if (expectedVersion === undefined) {
+      statements.insertProgress.run(value.id, version);
+      statements.insert.run(value.id, value.deployment, value.node, JSON.stringify(value));
+      return;
+    }
+    const before = this.cache?.nodeRoles.get(value.id)?.value;
+    const whole = !before || !onlyProgressDiffers(before, value);
+    if (statements.updateProgress.run(version, whole ? null : JSON.stringify(progressOf(value)), value.id, expectedVersion).changes !== 1) throw new StaleWrite();
+    if (whole) statements.update.run(JSON.stringify(value), value.id);
   }
 
   /**
@@ -195,7 +221,7 @@ export class SqliteStore implements Store {
     const result = this.commitTx.immediate(writes, events);
     const cache = this.shared.size > 0 ? this.unshare(current, writes) : current;
     for (const write of writes) {
-      const version = result.versions.get(recordKey(write))!;
+      const version = writtenVersion(write);
       if (write.kind === 'node') cache.nodes.set(write.value.name, { value: write.value, version });
       else if (write.kind === 'deployment') cache.deployments.set(write.value.name, { value: write.value, version });
       else cache.nodeRoles.set(write.value.id, { value: write.value, version });
@@ -250,7 +276,7 @@ export class SqliteStore implements Store {
 
   private readNodeRoles(): Map<string, Versioned<NodeRole>> {
     const out = new Map<string, Versioned<NodeRole>>();
-    for (const row of this.db.prepare<[], { data: string; version: number; progress: string | null }>('SELECT data, version, progress FROM node_roles').all()) {
+    for (const row of this.db.prepare<[], { data: string; version: number; progress: string | null }>('SELECT r.data, p.version, p.progress FROM node_roles r JOIN node_role_progress p USING (id)').all()) {
       const value = readNodeRole(row.data, row.progress);
       out.set(value.id, { value, version: row.version });
     }

@@ -119,7 +119,7 @@ export interface StoredEvent extends EventInput {
 
 export interface CommitResult {
   /** Versions the written records now have, by record key (`node:NAME`, `deployment:NAME`, `node-role:ID`). */
-  readonly versions: ReadonlyMap<string, number>;
+  readonly versions: { get(key: string): number | undefined };
   readonly events: readonly StoredEvent[];
 }
 
@@ -138,6 +138,17 @@ export interface Store {
 
 export function recordKey(write: StoreWrite): string {
   return write.kind === 'node-role' ? `node-role:${write.value.id}` : `${write.kind}:${write.value.name}`;
+}
+
+/** The version a committed write leaves its record at: one past the version it was read at, 1 for a new record. */
+export function writtenVersion(write: StoreWrite): number {
+  return (write.expectedVersion ?? 0) + 1;
+}
+
+/** A commit's versions by record key, worked out only if someone asks: a tick's commit of thousands of writes seldom does. */
+export function writtenVersions(writes: readonly StoreWrite[]): CommitResult['versions'] {
+  let byKey: Map<string, number> | undefined;
+  return { get: (key) => (byKey ??= new Map(writes.map((write) => [recordKey(write), writtenVersion(write)]))).get(key) };
 }
 
 /** A compare-and-set lost: someone changed the record since it was read. Re-read and decide again. */

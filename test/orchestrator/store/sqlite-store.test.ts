@@ -86,7 +86,8 @@ describe('SQLite store', () => {
     const after = new Database(path);
     const sql = (after.prepare("SELECT sql FROM sqlite_master WHERE name = 'node_roles'").get() as { sql: string }).sql;
     expect(sql).toMatch(/WITHOUT ROWID/);
-    expect(after.prepare('SELECT MAX(version) AS v FROM schema_migrations').get()).toEqual({ v: 3 });
+    expect(after.prepare('SELECT id, version, progress FROM node_role_progress').all()).toEqual([{ id: 'lab/os@n1', version: 3, progress: null }]);
+    expect(after.prepare('SELECT MAX(version) AS v FROM schema_migrations').get()).toEqual({ v: 4 });
     after.close();
   });
 
@@ -103,7 +104,7 @@ describe('SQLite store', () => {
     const ran: NodeRole = { ...stored.value, state: { kind: 'active' }, runCount: 1, lastGood: { digest: 'd1', outputs: { 'ntp.ok': true } }, lastError: undefined };
     await store.commit([{ kind: 'node-role', value: ran, expectedVersion: 1 }], []);
     const raw = new Database(path, { readonly: true });
-    const row = raw.prepare('SELECT data, progress FROM node_roles').get() as { data: string; progress: string | null };
+    const row = raw.prepare('SELECT data, progress FROM node_roles JOIN node_role_progress USING (id)').get() as { data: string; progress: string | null };
     raw.close();
     expect(JSON.parse(row.data)).toMatchObject({ parents: ['lab/os@n1'], state: { kind: 'proposed' } });
     expect(JSON.parse(row.progress!)).toEqual({ state: { kind: 'active' }, attempts: 0, runCount: 1, lastGood: { digest: 'd1', outputs: { 'ntp.ok': true } } });
