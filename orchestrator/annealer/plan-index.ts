@@ -15,23 +15,27 @@ export class PlanIndex {
     readonly depth: ReadonlyMap<string, number>,
     /** Each node-role's position in the view, so that decisions come in one order however they were found. */
     readonly order: ReadonlyMap<string, number>,
+    /** Node name → the node-roles on it: a change to a node changes what they may do. */
+    readonly onNode: ReadonlyMap<string, readonly string[]>,
     private readonly runningIds: Set<string>,
     private readonly todoIds: Set<string>,
   ) {}
 
   static of(view: AnnealerView): PlanIndex {
     const children = new Map<string, string[]>();
-    const add = (parent: string, child: string): void => {
-      const list = children.get(parent);
-      if (list) list.push(child);
-      else children.set(parent, [child]);
+    const onNode = new Map<string, string[]>();
+    const add = (map: Map<string, string[]>, key: string, id: string): void => {
+      const list = map.get(key);
+      if (list) list.push(id);
+      else map.set(key, [id]);
     };
     const order = new Map<string, number>();
-    const index = new PlanIndex(children, depths(view), order, new Set(), new Set());
+    const index = new PlanIndex(children, depths(view), order, onNode, new Set(), new Set());
     for (const nr of view.nodeRoles.values()) {
       order.set(nr.id, order.size);
-      for (const parent of nr.parents) add(parent, nr.id);
-      for (const parent of nr.softParents) add(parent, nr.id);
+      for (const parent of nr.parents) add(children, parent, nr.id);
+      for (const parent of nr.softParents) add(children, parent, nr.id);
+      add(onNode, nr.node, nr.id);
       index.place(nr);
     }
     return index;

@@ -13,8 +13,8 @@ import {
 } from '../annealer/index.js';
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { Random } from '../ports/random.js';
-import { ValueMap } from './value-map.js';
-import { ConflictError, type EventInput, type Store, type StoreSnapshot, type StoreWrite } from '../store/index.js';
+import { WorkingSet } from './working-set.js';
+import { ConflictError, type EventInput, type Store, type StoreWrite } from '../store/index.js';
 
 /** What a runner is handed: the node-role as scheduled and the inputs snapshotted for this run. */
 export interface RunRequest {
@@ -94,8 +94,8 @@ export class AnnealerLoop {
   private tickAgain = false;
   /** The periodic tick re-plans everything, a safety net under the incremental ones. */
   private fullTickDue = true;
-  /** The snapshot the previous tick planned from: what changed since is what needs re-planning. */
-  private seen: StoreSnapshot | undefined;
+  /** The records as of the previous tick: what the store changed since is what needs re-planning. */
+  private readonly working = new WorkingSet();
   /** Kept across ticks and updated with what changed; rebuilt when roles are bound (parent lists change only then). */
   private index: PlanIndex | undefined;
   private lastTickAtMs = Number.NEGATIVE_INFINITY;
@@ -160,52 +160,46 @@ export class AnnealerLoop {
     return this.inFlight.size;
   }
 
-  /** Node-roles whose record changed since the last tick, with every node-role on a changed node or deployment. */
-  private changedSince(snapshot: StoreSnapshot): Set<string> | undefined {
-    const seen = this.seen;
-    if (!seen) return undefined;
-    const changedNodes = new Set<string>();
-    for (const [name, node] of snapshot.nodes) if (seen.nodes.get(name)?.version !== node.version) changedNodes.add(name);
-    const changedDeployments = new Set<string>();
-    for (const [name, d] of snapshot.deployments) if (seen.deployments.get(name)?.version !== d.version) changedDeployments.add(name);
-    const changed = new Set<string>();
-    for (const [id, nr] of snapshot.nodeRoles) {
-      if (seen.nodeRoles.get(id)?.version !== nr.version || changedNodes.has(nr.value.node) || changedDeployments.has(nr.value.deployment)) changed.add(id);
+  /**
+   * Brings the working set up to the store's revision and the index with it.
+   * Returns the node-roles to re-plan (those changed, and every one on a
+   * changed node), or undefined to plan them all: on the periodic full tick,
+   * when the store cannot say what changed, and when a deployment changed.
+   */
+  private async catchUp(): Promise<{ readonly changed: Set<string> | undefined; readonly index: PlanIndex }> {
+    const { store } = this.options;
+    const working = this.working;
+    const changes = this.fullTickDue || working.revision === undefined || !this.index ? undefined : await store.changes(working.revision);
+    this.fullTickDue = false;
+    if (!changes || !this.index) {
+      working.reset(await store.snapshot());
+      this.index = PlanIndex.of(this.view());
+      return { changed: undefined, index: this.index };
     }
-    return changed;
+    const { rebound } = working.apply(changes);
+    const view = this.view();
+    if (rebound) this.index = PlanIndex.of(view);
+    const changed = new Set(changes.nodeRoles.keys());
+    for (const name of changes.nodes.keys()) for (const id of this.index.onNode.get(name) ?? []) changed.add(id);
+    if (!rebound) this.index.update(view, changed);
+    return { changed: changes.deployments.size > 0 ? undefined : changed, index: this.index };
   }
 
-  /** Whether any changed node-role is new or has other parents than at the last tick: the child index is stale then. */
-  private bindingsChanged(changed: ReadonlySet<string>, snapshot: StoreSnapshot): boolean {
-    for (const id of changed) {
-      const before = this.seen?.nodeRoles.get(id)?.value;
-      const now = snapshot.nodeRoles.get(id)?.value;
-      if (!before || !now || before.parents !== now.parents || before.softParents !== now.softParents) return true;
-    }
-    return false;
-  }
-
-  private view(snapshot: StoreSnapshot): AnnealerView {
+  private view(): AnnealerView {
     return {
       nowMs: this.options.clock.now(),
       roles: this.options.catalog.roles,
-      nodes: new ValueMap(snapshot.nodes),
-      deployments: new ValueMap(snapshot.deployments),
-      nodeRoles: new ValueMap(snapshot.nodeRoles),
+      nodes: this.working.nodes,
+      deployments: this.working.deployments,
+      nodeRoles: this.working.nodeRoles,
       limits: this.options.limits,
     };
   }
 
   private async runTick(): Promise<TickReport> {
     this.lastTickAtMs = this.options.clock.now();
-    const snapshot = await this.options.store.snapshot();
-    const changed = this.fullTickDue ? undefined : this.changedSince(snapshot);
-    const view = this.view(snapshot);
-    if (!changed || !this.index || this.bindingsChanged(changed, snapshot)) this.index = PlanIndex.of(view);
-    else this.index.update(view, changed);
-    this.fullTickDue = false;
-    this.seen = snapshot;
-    const decisions = planTick(view, changed ? { changed, index: this.index } : { index: this.index });
+    const { changed, index } = await this.catchUp();
+    const decisions = planTick(this.view(), changed ? { changed, index } : { index });
     if (decisions.length === 0) return { decisions: 0, started: 0, conflicted: false };
     const writes: StoreWrite[] = [];
     const events: EventInput[] = [];
@@ -213,14 +207,13 @@ export class AnnealerLoop {
     // A tick may decide twice for one node-role (todo, then claimed): fold them into one write and one event.
     const pending = new Map<string, NodeRole>();
     for (const decision of decisions) {
-      const before = pending.get(decision.id) ?? snapshot.nodeRoles.get(decision.id)!.value;
+      const before = pending.get(decision.id) ?? this.working.nodeRoles.get(decision.id)!;
       pending.set(decision.id, applyDecision(before, decision));
       if (decision.type === 'start') starts.push(decision);
     }
     for (const [id, value] of pending) {
-      const stored = snapshot.nodeRoles.get(id)!;
-      writes.push({ kind: 'node-role', value, expectedVersion: stored.version });
-      events.push(stateEvent(stored.value, value));
+      writes.push({ kind: 'node-role', value, expectedVersion: this.working.versions.get(id)! });
+      events.push(stateEvent(this.working.nodeRoles.get(id)!, value));
     }
     try {
       await this.options.store.commit(writes, events);

@@ -13,6 +13,7 @@ export {
   type NodeLifecycle,
   type Store,
   type StoredEvent,
+  type StoreChanges,
   type StoreSnapshot,
   type StoreWrite,
   type Versioned,

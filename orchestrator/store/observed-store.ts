@@ -1,5 +1,5 @@
 import type { NodeRole } from '../annealer/index.js';
-import type { CommitResult, EventInput, NodeRecord, Store, StoredEvent, StoreSnapshot, StoreWrite, Versioned } from './store.js';
+import type { CommitResult, EventInput, NodeRecord, Store, StoreChanges, StoredEvent, StoreSnapshot, StoreWrite, Versioned } from './store.js';
 
 export type EventListener = (event: StoredEvent) => void;
 
@@ -28,6 +28,10 @@ export class ObservedStore implements Store {
 
   nodeRoles(ids: readonly string[]): Promise<Map<string, Versioned<NodeRole>>> {
     return this.inner.nodeRoles(ids);
+  }
+
+  changes(afterRevision: number): Promise<StoreChanges | undefined> {
+    return this.inner.changes(afterRevision);
   }
 
   async commit(writes: readonly StoreWrite[], events: readonly EventInput[]): Promise<CommitResult> {

@@ -11,6 +11,7 @@ import {
   type EventInput,
   type NodeRecord,
   type Store,
+  type StoreChanges,
   type StoredEvent,
   type StoreSnapshot,
   type StoreWrite,
@@ -66,6 +67,9 @@ function readNodeRole(data: string, progress: string | null): NodeRole {
 
 const ALL_KINDS: readonly StoreWrite['kind'][] = ['node', 'deployment', 'node-role'];
 
+/** Record keys the change log keeps before it forgets the older half (a reader that far behind takes a snapshot). */
+const CHANGE_LOG_LIMIT = 1 << 18;
+
 /** Events inserted per statement: one round trip into SQLite for many rows. */
 const EVENT_BATCH = 64;
 
@@ -93,6 +97,16 @@ interface RecordCache {
   eventSeq: number;
 }
 
+/** Which records each commit wrote, oldest first, for `changes`: kept in memory, from `floor` on. */
+interface ChangeLog {
+  /** `changes` can answer for any revision from here on. */
+  floor: number;
+  /** Revision of each entry, ascending, beside the kind and key it wrote. */
+  readonly revisions: number[];
+  readonly kinds: StoreWrite['kind'][];
+  readonly keys: string[];
+}
+
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for a store that lives as long as the process (model fidelity). */
   path: string;
@@ -108,6 +122,9 @@ export class SqliteStore implements Store {
   private readonly clock: Clock;
   private cache: RecordCache | undefined;
   private dataVersion = -1;
+  /** Moves on with every commit, and when another process's writes are read in. */
+  private revision = 0;
+  private log: ChangeLog = { floor: 0, revisions: [], kinds: [], keys: [] };
   /** The cache maps a snapshot holds: copied before they are changed. */
   private readonly shared = new Set<StoreWrite['kind']>();
   private readonly commitTx: Database.Transaction<(writes: readonly StoreWrite[], events: readonly EventInput[]) => CommitResult>;
@@ -196,7 +213,25 @@ export class SqliteStore implements Store {
   async snapshot(): Promise<StoreSnapshot> {
     const cache = this.fresh();
     for (const kind of ALL_KINDS) this.shared.add(kind);
-    return { nodes: cache.nodes, deployments: cache.deployments, nodeRoles: cache.nodeRoles, eventSeq: cache.eventSeq };
+    return { nodes: cache.nodes, deployments: cache.deployments, nodeRoles: cache.nodeRoles, eventSeq: cache.eventSeq, revision: this.revision };
+  }
+
+  async changes(afterRevision: number): Promise<StoreChanges | undefined> {
+    const cache = this.fresh();
+    const { floor, revisions, kinds, keys } = this.log;
+    if (afterRevision < floor || afterRevision > this.revision) return undefined;
+    const nodes = new Map<string, Versioned<NodeRecord>>();
+    const deployments = new Map<string, Versioned<DeploymentRecord>>();
+    const nodeRoles = new Map<string, Versioned<NodeRole>>();
+    let from = revisions.length;
+    while (from > 0 && revisions[from - 1]! > afterRevision) from--;
+    for (let i = from; i < revisions.length; i++) {
+      const key = keys[i]!;
+      if (kinds[i] === 'node-role') nodeRoles.set(key, cache.nodeRoles.get(key)!);
+      else if (kinds[i] === 'node') nodes.set(key, cache.nodes.get(key)!);
+      else deployments.set(key, cache.deployments.get(key)!);
+    }
+    return { revision: this.revision, nodes, deployments, nodeRoles };
   }
 
   /** The cache's node map, shared copy-on-write like a snapshot's, without holding the node-roles (a commit of those copies nothing then). */
@@ -227,7 +262,23 @@ export class SqliteStore implements Store {
       else cache.nodeRoles.set(write.value.id, { value: write.value, version });
     }
     if (result.events.length > 0) cache.eventSeq = result.events.at(-1)!.seq;
+    this.logChanges(writes);
     return result;
+  }
+
+  private logChanges(writes: readonly StoreWrite[]): void {
+    this.revision++;
+    const log = this.log;
+    for (const write of writes) {
+      log.revisions.push(this.revision);
+      log.kinds.push(write.kind);
+      log.keys.push(write.kind === 'node-role' ? write.value.id : write.value.name);
+    }
+    if (log.keys.length <= CHANGE_LOG_LIMIT) return;
+    // Forget whole commits only, so what is kept answers exactly from its floor on.
+    let cut = log.keys.length >> 1;
+    while (cut < log.keys.length && log.revisions[cut] === log.revisions[cut - 1]) cut++;
+    this.log = { floor: log.revisions[cut - 1]!, revisions: log.revisions.slice(cut), kinds: log.kinds.slice(cut), keys: log.keys.slice(cut) };
   }
 
   /** Copies the shared maps these writes change (a snapshot holds the old ones) into the cache. */
@@ -258,6 +309,9 @@ export class SqliteStore implements Store {
       eventSeq: (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events').get() as { seq: number }).seq,
     }))();
     this.dataVersion = dataVersion;
+    // Another process wrote the file: which records it changed is not known here.
+    this.revision++;
+    this.log = { floor: this.revision, revisions: [], kinds: [], keys: [] };
     return this.cache;
   }
 

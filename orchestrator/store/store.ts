@@ -92,6 +92,17 @@ export interface StoreSnapshot {
   readonly nodeRoles: ReadonlyMap<string, Versioned<NodeRole>>;
   /** Sequence number of the newest event when the snapshot was taken. */
   readonly eventSeq: number;
+  /** Every commit moves the store one revision on (etcd's revision): `changes` starts from here. */
+  readonly revision: number;
+}
+
+/** The records committed after some revision, each as it is now. */
+export interface StoreChanges {
+  /** The revision a reader who applies these is at. */
+  readonly revision: number;
+  readonly nodes: ReadonlyMap<string, Versioned<NodeRecord>>;
+  readonly deployments: ReadonlyMap<string, Versioned<DeploymentRecord>>;
+  readonly nodeRoles: ReadonlyMap<string, Versioned<NodeRole>>;
 }
 
 /**
@@ -129,6 +140,13 @@ export interface Store {
   nodes(): Promise<ReadonlyMap<string, Versioned<NodeRecord>>>;
   /** These node-roles as they are now (absent ids are left out): a point read, for work on a few records. */
   nodeRoles(ids: readonly string[]): Promise<Map<string, Versioned<NodeRole>>>;
+  /**
+   * What was committed after `revision` (etcd's watch from a revision), for a
+   * reader that keeps its own copy up to date at a cost proportional to the
+   * change; undefined when the store can no longer tell (too long ago, or
+   * another process wrote the file): take a snapshot then.
+   */
+  changes(afterRevision: number): Promise<StoreChanges | undefined>;
   /** All writes and events land together, or none does (ConflictError names the first stale record). */
   commit(writes: readonly StoreWrite[], events: readonly EventInput[]): Promise<CommitResult>;
   /** Events after `afterSeq`, oldest first, at most `limit`. */

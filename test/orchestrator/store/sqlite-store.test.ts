@@ -59,6 +59,37 @@ describe('SQLite store', () => {
     await store.close();
   });
 
+  it('tells a reader what was committed since its revision, each record as it is now, and nothing for a failed commit', async () => {
+    const store = new SqliteStore({ path: ':memory:', clock: new VirtualClock() });
+    await store.commit([{ kind: 'node', value: node('a'), expectedVersion: undefined }], []);
+    const { revision } = await store.snapshot();
+    await store.commit([{ kind: 'node', value: node('b'), expectedVersion: undefined }], []);
+    await store.commit([{ kind: 'node', value: node('b', false), expectedVersion: 1 }], []);
+    await expect(store.commit([{ kind: 'node', value: node('a', false), expectedVersion: 7 }], [])).rejects.toBeInstanceOf(ConflictError);
+    const changes = (await store.changes(revision))!;
+    expect([...changes.nodes]).toEqual([['b', { value: node('b', false), version: 2 }]]);
+    expect(changes.nodeRoles.size + changes.deployments.size).toBe(0);
+    expect(changes.revision).toBe((await store.snapshot()).revision);
+    expect((await store.changes(changes.revision))!.nodes.size).toBe(0);
+    expect(await store.changes(changes.revision + 1)).toBeUndefined();
+    await store.close();
+  });
+
+  it('cannot say what changed once another process wrote the file: the reader takes a snapshot instead', async () => {
+    const path = tempFile();
+    const clock = new VirtualClock();
+    const store = new SqliteStore({ path, clock });
+    const { revision } = await store.snapshot();
+    const other = new SqliteStore({ path, clock });
+    await other.commit([{ kind: 'node', value: node('from-elsewhere'), expectedVersion: undefined }], []);
+    await other.close();
+    expect(await store.changes(revision)).toBeUndefined();
+    const snapshot = await store.snapshot();
+    expect(snapshot.nodes.has('from-elsewhere')).toBe(true);
+    expect((await store.changes(snapshot.revision))!.nodes.size).toBe(0);
+    await store.close();
+  });
+
   it('pages through events in order', async () => {
     const store = new SqliteStore({ path: ':memory:', clock: new VirtualClock() });
     for (let i = 0; i < 5; i++) await store.commit([], [{ type: 'tick', subject: 's', data: { i } }]);
