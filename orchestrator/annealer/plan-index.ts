@@ -1,93 +1,109 @@
 import type { AnnealerView, NodeRole } from './model.js';
 
 /**
- * What planning knows about the node-roles besides their records: the
- * dependency graph (which changes only when roles are bound) and which are
- * running or waiting to run (which changes only where records change). A
- * caller that keeps one across ticks and `update`s it with the changed ids
+ * What planning knows about the node-roles besides the view's maps: each
+ * node-role numbered by its place in the view, the dependency graph by those
+ * numbers (it changes only when roles are bound), and the records with which
+ * of them are running or waiting to run (they change only where records
+ * change). Planning then walks arrays instead of looking ids up in maps, and
+ * a caller that keeps one across ticks and `update`s it with the changed ids
  * plans at a cost proportional to the change, not to the fleet.
  */
 export class PlanIndex {
   private constructor(
-    /** Node-role id → the node-roles that list it as a hard or soft parent. */
-    readonly children: ReadonlyMap<string, readonly string[]>,
-    /** Longest chain of hard and soft parents above each node-role (OpenCrowbar's cohort): the shallowest run first. */
-    readonly depth: ReadonlyMap<string, number>,
-    /** Each node-role's position in the view, so that decisions come in one order however they were found. */
+    /** Node-role ids by position: the view's order, in which decisions are listed. */
+    readonly ids: readonly string[],
+    /** Each node-role's position. */
     readonly order: ReadonlyMap<string, number>,
+    /** The records as of the view the index was built or last updated with, by position. */
+    readonly records: readonly NodeRole[],
+    /** Hard parents' positions, in the record's order. */
+    readonly parents: readonly (readonly number[])[],
+    /** Soft (`after`) parents' positions. */
+    readonly softParents: readonly (readonly number[])[],
+    /** The positions of the node-roles that list each as a hard or soft parent. */
+    readonly children: readonly (readonly number[])[],
+    /** Longest chain of hard and soft parents above each node-role (OpenCrowbar's cohort): the shallowest run first. */
+    readonly depth: readonly number[],
     /** Node name → the node-roles on it: a change to a node changes what they may do. */
     readonly onNode: ReadonlyMap<string, readonly string[]>,
-    private readonly runningIds: Set<string>,
-    private readonly todoIds: Set<string>,
+    private readonly runningAt: Set<number>,
+    private readonly todoAt: Set<number>,
   ) {}
 
   static of(view: AnnealerView): PlanIndex {
-    const children = new Map<string, string[]>();
+    const ids = [...view.nodeRoles.keys()];
+    const records = [...view.nodeRoles.values()];
+    const order = new Map(ids.map((id, i) => [id, i]));
+    const positions = (nr: NodeRole, list: readonly string[]): number[] =>
+      list.map((id) => {
+        const at = order.get(id);
+        if (at === undefined) throw new Error(`Invariant violated: node-role ${nr.id} has unknown parent ${id}`);
+        return at;
+      });
+    const parents = records.map((nr) => positions(nr, nr.parents));
+    const softParents = records.map((nr) => positions(nr, nr.softParents));
+    const children: number[][] = records.map(() => []);
     const onNode = new Map<string, string[]>();
-    const add = (map: Map<string, string[]>, key: string, id: string): void => {
-      const list = map.get(key);
-      if (list) list.push(id);
-      else map.set(key, [id]);
-    };
-    const order = new Map<string, number>();
-    const index = new PlanIndex(children, depths(view), order, onNode, new Set(), new Set());
-    for (const nr of view.nodeRoles.values()) {
-      order.set(nr.id, order.size);
-      for (const parent of nr.parents) add(children, parent, nr.id);
-      for (const parent of nr.softParents) add(children, parent, nr.id);
-      add(onNode, nr.node, nr.id);
-      index.place(nr);
-    }
+    records.forEach((nr, i) => {
+      for (const p of parents[i]!) children[p]!.push(i);
+      for (const p of softParents[i]!) children[p]!.push(i);
+      const list = onNode.get(nr.node);
+      if (list) list.push(nr.id);
+      else onNode.set(nr.node, [nr.id]);
+    });
+    const index = new PlanIndex(ids, order, records, parents, softParents, children, depths(ids, parents, softParents), onNode, new Set(), new Set());
+    records.forEach((nr, i) => index.place(nr, i));
     return index;
   }
 
-  get running(): ReadonlySet<string> {
-    return this.runningIds;
+  /** Positions of the node-roles running, as of the index's records. */
+  get running(): ReadonlySet<number> {
+    return this.runningAt;
   }
 
-  get todo(): ReadonlySet<string> {
-    return this.todoIds;
+  /** Positions of the node-roles waiting to run. */
+  get todo(): ReadonlySet<number> {
+    return this.todoAt;
   }
 
   /**
-   * Brings the running and todo sets up to date with `ids`, whose records
-   * changed in `view`. Parents must not have changed: rebuild with `of` then.
+   * Takes the records of `ids`, which changed, from `view`. Parents must not
+   * have changed and no node-role may be new: rebuild with `of` then.
    */
   update(view: AnnealerView, ids: Iterable<string>): void {
+    const records = this.records as NodeRole[];
     for (const id of ids) {
-      this.runningIds.delete(id);
-      this.todoIds.delete(id);
+      const at = this.order.get(id);
       const nr = view.nodeRoles.get(id);
-      if (nr) this.place(nr);
+      if (at === undefined || !nr) throw new Error(`Invariant violated: node-role ${id} is not in the plan index — rebuild it with PlanIndex.of when roles are bound`);
+      records[at] = nr;
+      this.runningAt.delete(at);
+      this.todoAt.delete(at);
+      this.place(nr, at);
     }
   }
 
-  private place(nr: NodeRole): void {
-    if (nr.state.kind === 'running') this.runningIds.add(nr.id);
-    else if (nr.state.kind === 'todo') this.todoIds.add(nr.id);
+  private place(nr: NodeRole, at: number): void {
+    if (nr.state.kind === 'running') this.runningAt.add(at);
+    else if (nr.state.kind === 'todo') this.todoAt.add(at);
   }
 }
 
-function depths(view: AnnealerView): Map<string, number> {
-  const memo = new Map<string, number>();
-  const visiting = new Set<string>();
-  const depth = (nr: NodeRole): number => {
-    const known = memo.get(nr.id);
-    if (known !== undefined) return known;
-    if (visiting.has(nr.id)) throw new Error(`Invariant violated: node-role ${nr.id} is its own ancestor`);
-    visiting.add(nr.id);
+function depths(ids: readonly string[], parents: readonly (readonly number[])[], softParents: readonly (readonly number[])[]): number[] {
+  const depth: number[] = ids.map(() => -1);
+  const visiting = new Uint8Array(ids.length);
+  const of = (i: number): number => {
+    if (depth[i]! >= 0) return depth[i]!;
+    if (visiting[i]) throw new Error(`Invariant violated: node-role ${ids[i]} is its own ancestor`);
+    visiting[i] = 1;
     let d = 0;
-    for (const parents of [nr.parents, nr.softParents]) {
-      for (const id of parents) {
-        const parent = view.nodeRoles.get(id);
-        if (!parent) throw new Error(`Invariant violated: node-role ${nr.id} has unknown parent ${id}`);
-        d = Math.max(d, depth(parent) + 1);
-      }
-    }
-    visiting.delete(nr.id);
-    memo.set(nr.id, d);
+    for (const p of parents[i]!) d = Math.max(d, of(p) + 1);
+    for (const p of softParents[i]!) d = Math.max(d, of(p) + 1);
+    visiting[i] = 0;
+    depth[i] = d;
     return d;
   };
-  for (const nr of view.nodeRoles.values()) depth(nr);
-  return memo;
+  ids.forEach((_, i) => of(i));
+  return depth;
 }

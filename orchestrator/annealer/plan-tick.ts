@@ -63,21 +63,21 @@ export function planTick(
   } = {},
 ): Decision[] {
   const index = options.index ?? PlanIndex.of(view);
-  const byOrder = (a: string, b: string): number => index.order.get(a)! - index.order.get(b)!;
+  const { ids, records, children, depth } = index;
   const decisions: Decision[] = [];
-  // Only what this tick changes; everything else reads straight from the view.
-  const states = new Map<string, NodeRoleState>();
-  const attempts = new Map<string, number>();
-  const stateOf = (nr: NodeRole): NodeRoleState => states.get(nr.id) ?? nr.state;
-  const expired: string[] = [];
+  // What this tick moves, by position; everything else reads straight from the records.
+  const moved: Array<NodeRoleState | undefined> = new Array(ids.length);
+  const movedAt: number[] = [];
+  const attempts = new Map<number, number>();
+  const stateAt = (i: number): NodeRoleState => moved[i] ?? records[i]!.state;
 
   // Leases first: a run whose holder went silent goes back to todo as a failed attempt.
-  const lapsed = [...index.running].filter((id) => {
-    const { state } = view.nodeRoles.get(id)!;
+  const lapsed = [...index.running].filter((i) => {
+    const { state } = records[i]!;
     return state.kind === 'running' && state.leaseUntilMs <= view.nowMs;
   });
-  for (const id of lapsed.sort(byOrder)) {
-    const nr = view.nodeRoles.get(id)!;
+  for (const i of lapsed.sort((a, b) => a - b)) {
+    const nr = records[i]!;
     if (nr.state.kind !== 'running') continue;
     const role = roleOf(view, nr);
     const failed = nr.attempts + 1;
@@ -85,63 +85,67 @@ export function planTick(
       failed >= Math.max(role.retry.maxAttempts, LEASE_LOSSES_BEFORE_ERROR)
         ? { kind: 'error', message: `run ${nr.state.runId} lost its lease ${failed} time(s) — is the node agent or the orchestrator crashing?`, digest: nr.state.digest }
         : { kind: 'todo', notBeforeMs: view.nowMs };
-    states.set(nr.id, state);
-    attempts.set(nr.id, failed);
-    expired.push(nr.id);
+    moved[i] = state;
+    movedAt.push(i);
+    attempts.set(i, failed);
     decisions.push({ type: 'set-state', id: nr.id, from: 'running', state, attempts: failed });
   }
 
   // Shallowest first, so every parent in play is settled before its children
   // are looked at; a change travels down only as far as states actually move.
-  const { children } = index;
-  const evaluated = new Map<string, NodeRoleState>();
-  const buckets: string[][] = [];
-  const queued = new Set<string>();
-  const enqueue = (id: string): void => {
-    const depth = index.depth.get(id);
-    if (depth === undefined || queued.has(id)) return;
-    queued.add(id);
-    (buckets[depth] ??= []).push(id);
+  const evaluated: Array<NodeRoleState | undefined> = new Array(ids.length);
+  const queued = new Uint8Array(ids.length);
+  const looked: number[] = [];
+  const buckets: number[][] = [];
+  const enqueue = (i: number): void => {
+    if (queued[i]) return;
+    queued[i] = 1;
+    looked.push(i);
+    (buckets[depth[i]!] ??= []).push(i);
   };
-  if (options.changed === undefined) for (const id of index.order.keys()) enqueue(id);
+  if (options.changed === undefined) for (let i = 0; i < ids.length; i++) enqueue(i);
   else {
-    for (const id of [...options.changed, ...expired]) {
-      enqueue(id);
+    for (const i of [...positionsOf(index, options.changed), ...lapsed]) {
+      enqueue(i);
       // A changed record can change its children's state even if its own stays.
-      for (const child of children.get(id) ?? []) enqueue(child);
+      for (const child of children[i]!) enqueue(child);
     }
   }
-  for (let depth = 0; depth < buckets.length; depth++) {
-    for (const id of buckets[depth] ?? []) {
-      const nr = view.nodeRoles.get(id)!;
-      const current = stateOf(nr);
-      const next = desiredState(view, nr, current, (parentId) => {
-        const settled = evaluated.get(parentId);
-        if (settled) return settled;
-        const parent = view.nodeRoles.get(parentId);
-        if (!parent) throw new Error(`Invariant violated: node-role ${id} has unknown parent ${parentId}`);
-        return stateOf(parent);
-      });
-      evaluated.set(id, next);
-      if (!sameState(current, next)) for (const child of children.get(id) ?? []) enqueue(child);
+  const parentState = (p: number): NodeRoleState => evaluated[p] ?? stateAt(p);
+  for (let d = 0; d < buckets.length; d++) {
+    for (const i of buckets[d] ?? []) {
+      const current = stateAt(i);
+      const next = desiredState(view, index, i, current, parentState);
+      evaluated[i] = next;
+      if (!sameState(current, next)) for (const child of children[i]!) enqueue(child);
     }
   }
   // In the view's order, scoped or not, so that both give the same decisions in the same order.
-  const looked = options.changed === undefined ? view.nodeRoles.keys() : [...evaluated.keys()].sort(byOrder);
-  for (const id of looked) {
-    const nr = view.nodeRoles.get(id)!;
-    const current = stateOf(nr);
-    const next = evaluated.get(id)!;
+  for (const i of looked.sort((a, b) => a - b)) {
+    const nr = records[i]!;
+    const current = stateAt(i);
+    const next = evaluated[i]!;
     if (sameState(current, next)) continue;
-    states.set(nr.id, next);
+    if (moved[i] === undefined) movedAt.push(i);
+    moved[i] = next;
     // New inputs (an active node-role re-queued, or an error given a fresh try) get a fresh attempt budget.
     const fresh = next.kind === 'todo' && (current.kind === 'active' || current.kind === 'error') && nr.attempts !== 0;
-    if (fresh) attempts.set(nr.id, 0);
+    if (fresh) attempts.set(i, 0);
     decisions.push({ type: 'set-state', id: nr.id, from: current.kind, state: next, ...(fresh ? { attempts: 0 } : {}) });
   }
 
-  decisions.push(...claimRunnable(view, index, states, attempts));
+  decisions.push(...claimRunnable(view, index, moved, movedAt, attempts));
   return decisions;
+}
+
+/** Positions of the ids the index knows (a changed id it does not know has nothing to plan). */
+function positionsOf(index: PlanIndex, ids: Iterable<string>): number[] {
+  const out: number[] = [];
+  for (const id of ids) {
+    const at = index.order.get(id);
+    if (at !== undefined) out.push(at);
+  }
+  return out;
 }
 
 function roleOf(view: AnnealerView, nr: NodeRole) {
@@ -150,14 +154,15 @@ function roleOf(view: AnnealerView, nr: NodeRole) {
   return role;
 }
 
-function desiredState(view: AnnealerView, nr: NodeRole, current: NodeRoleState, parentState: (id: string) => NodeRoleState): NodeRoleState {
+function desiredState(view: AnnealerView, index: PlanIndex, at: number, current: NodeRoleState, parentState: (at: number) => NodeRoleState): NodeRoleState {
+  const nr = index.records[at]!;
   const deployment = view.deployments.get(nr.deployment);
   switch (current.kind) {
     case 'running':
       return current;
     case 'error':
       // An error stays until its inputs change (or an operator retries it).
-      if (current.digest === undefined || !parentsSettled(nr, parentState) || resolveInputs(view, nr).digest === current.digest) return current;
+      if (current.digest === undefined || !parentsSettled(index, at, parentState) || resolveInputs(view, nr).digest === current.digest) return current;
       break;
     case 'proposed':
       if (!deployment?.committed) return current;
@@ -172,12 +177,12 @@ function desiredState(view: AnnealerView, nr: NodeRole, current: NodeRoleState, 
 
   const erroredParents: string[] = [];
   const pendingParents: string[] = [];
-  for (const id of nr.parents) {
-    const s = parentState(id);
-    if (s.kind === 'error' || (s.kind === 'blocked' && s.reason.code === 'parent_error')) erroredParents.push(id);
-    else if (s.kind !== 'active') pendingParents.push(id);
+  for (const p of index.parents[at]!) {
+    const s = parentState(p);
+    if (s.kind === 'error' || (s.kind === 'blocked' && s.reason.code === 'parent_error')) erroredParents.push(index.ids[p]!);
+    else if (s.kind !== 'active') pendingParents.push(index.ids[p]!);
   }
-  for (const id of nr.softParents) if (parentState(id).kind !== 'active') pendingParents.push(id);
+  for (const p of index.softParents[at]!) if (parentState(p).kind !== 'active') pendingParents.push(index.ids[p]!);
 
   if (current.kind === 'active') {
     // An active node-role keeps serving while its parents re-run; it is redone only once they settle with new outputs.
@@ -192,42 +197,49 @@ function desiredState(view: AnnealerView, nr: NodeRole, current: NodeRoleState, 
   return current.kind === 'todo' ? current : { kind: 'todo', notBeforeMs: view.nowMs };
 }
 
-function parentsSettled(nr: NodeRole, parentState: (id: string) => NodeRoleState): boolean {
-  return nr.parents.every((id) => parentState(id).kind === 'active') && nr.softParents.every((id) => parentState(id).kind === 'active');
+function parentsSettled(index: PlanIndex, at: number, parentState: (at: number) => NodeRoleState): boolean {
+  return index.parents[at]!.every((p) => parentState(p).kind === 'active') && index.softParents[at]!.every((p) => parentState(p).kind === 'active');
 }
 
-function claimRunnable(view: AnnealerView, index: PlanIndex, states: ReadonlyMap<string, NodeRoleState>, attempts: ReadonlyMap<string, number>): Decision[] {
+function claimRunnable(
+  view: AnnealerView,
+  index: PlanIndex,
+  moved: ReadonlyArray<NodeRoleState | undefined>,
+  movedAt: readonly number[],
+  attempts: ReadonlyMap<number, number>,
+): Decision[] {
   let running = 0;
   const perNode = new Map<string, number>();
   const perRole = new Map<string, number>();
   const bump = (map: Map<string, number>, key: string): void => void map.set(key, (map.get(key) ?? 0) + 1);
-  const candidates: Array<{ readonly nr: NodeRole; readonly depth: number }> = [];
-  const consider = (id: string): void => {
-    const nr = view.nodeRoles.get(id);
-    if (!nr) return;
-    const state = states.get(id) ?? nr.state;
+  const candidates: number[] = [];
+  const consider = (i: number): void => {
+    const nr = index.records[i]!;
+    const state = moved[i] ?? nr.state;
     if (state.kind === 'running') {
       running++;
       bump(perNode, nr.node);
       bump(perRole, nr.role);
     } else if (state.kind === 'todo' && state.notBeforeMs <= view.nowMs) {
-      candidates.push({ nr, depth: index.depth.get(id) ?? 0 });
+      candidates.push(i);
     }
   };
   // Only node-roles that were running or waiting, or that this tick moved, can be either now (the two sets are disjoint).
-  for (const id of index.running) if (!states.has(id)) consider(id);
-  for (const id of index.todo) if (!states.has(id)) consider(id);
-  for (const id of states.keys()) consider(id);
-  candidates.sort((a, b) => a.depth - b.depth || (a.nr.id < b.nr.id ? -1 : a.nr.id > b.nr.id ? 1 : 0));
+  for (const i of index.running) if (moved[i] === undefined) consider(i);
+  for (const i of index.todo) if (moved[i] === undefined) consider(i);
+  for (const i of movedAt) consider(i);
+  const { depth, ids } = index;
+  candidates.sort((a, b) => depth[a]! - depth[b]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
 
   const starts: Decision[] = [];
-  for (const { nr } of candidates) {
+  for (const i of candidates) {
+    const nr = index.records[i]!;
     if (running >= view.limits.maxRunning) break;
     if ((perNode.get(nr.node) ?? 0) >= view.limits.maxRunningPerNode) continue;
     const role = roleOf(view, nr);
     if (role.maxConcurrent !== undefined && (perRole.get(nr.role) ?? 0) >= role.maxConcurrent) continue;
     const { inputs, digest } = resolveInputs(view, nr);
-    const attempt = (attempts.get(nr.id) ?? nr.attempts) + 1;
+    const attempt = (attempts.get(i) ?? nr.attempts) + 1;
     starts.push({
       type: 'start',
       id: nr.id,
