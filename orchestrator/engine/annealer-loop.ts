@@ -85,10 +85,12 @@ function stateEvent(nr: NodeRole, next: NodeRole): EventInput {
  */
 export class AnnealerLoop {
   private readonly options: AnnealerLoopOptions;
-  private readonly inFlight = new Map<string, { controller: AbortController; renew: TimerHandle; done: Promise<void> }>();
+  private readonly inFlight = new Map<string, { controller: AbortController; runId: string; done: Promise<void> }>();
   private readonly results: PendingResult[] = [];
   private flushing: Promise<void> | undefined;
   private interval: TimerHandle | undefined;
+  /** One timer renews the leases of every run in flight, in one commit, instead of a timer and a commit per run. */
+  private renewal: TimerHandle | undefined;
   private kicked: TimerHandle | undefined;
   private ticking: Promise<TickReport> | undefined;
   private tickAgain = false;
@@ -112,6 +114,7 @@ export class AnnealerLoop {
       this.fullTickDue = true;
       this.kick();
     }, this.options.tickEveryMs);
+    this.renewal = this.options.clock.setInterval(() => void this.renewLeases(), Math.max(1, Math.floor(this.options.limits.leaseMs / 3)));
     this.kick();
   }
 
@@ -148,6 +151,7 @@ export class AnnealerLoop {
   async stop(): Promise<void> {
     this.stopped = true;
     this.options.clock.clearInterval(this.interval);
+    this.options.clock.clearInterval(this.renewal);
     this.options.clock.clearTimeout(this.kicked);
     this.kicked = undefined;
     const runs = [...this.inFlight.values()];
@@ -226,18 +230,15 @@ export class AnnealerLoop {
   }
 
   private launch(nodeRole: NodeRole, start: Extract<Decision, { type: 'start' }>): void {
-    const { clock, limits } = this.options;
     const controller = new AbortController();
     const runId = start.state.runId;
-    const renew = clock.setInterval(() => void this.renewLease(nodeRole.id, runId), Math.max(1, Math.floor(limits.leaseMs / 3)));
     const done = this.execute(nodeRole, start, controller.signal)
       .then((result) => this.finish(nodeRole.id, runId, result))
       .finally(() => {
-        clock.clearInterval(renew);
         this.inFlight.delete(nodeRole.id);
         this.kick();
       });
-    this.inFlight.set(nodeRole.id, { controller, renew, done });
+    this.inFlight.set(nodeRole.id, { controller, runId, done });
   }
 
   private async execute(nodeRole: NodeRole, start: Extract<Decision, { type: 'start' }>, signal: AbortSignal): Promise<RunResult | undefined> {
@@ -310,14 +311,32 @@ export class AnnealerLoop {
     throw new Error(`Failed to record ${batch.length} run result(s): their node-roles kept changing under them — is another orchestrator running without leases?`);
   }
 
-  private async renewLease(id: string, runId: string): Promise<void> {
-    const stored = (await this.options.store.nodeRoles([id])).get(id);
-    if (!stored || stored.value.state.kind !== 'running' || stored.value.state.runId !== runId) return;
-    const state = { ...stored.value.state, leaseUntilMs: this.options.clock.now() + this.options.limits.leaseMs };
-    try {
-      await this.options.store.commit([{ kind: 'node-role', value: { ...stored.value, state }, expectedVersion: stored.version }], []);
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
+  /**
+   * Moves the lease of every run in flight a whole lease on, in one commit.
+   * A run whose node-role moved meanwhile (it finished, or lost its lease to
+   * another holder) is left alone; if the batch keeps conflicting, the next
+   * renewal, a third of a lease later, tries again before any lease lapses.
+   */
+  private async renewLeases(): Promise<void> {
+    const runs = [...this.inFlight].map(([id, { runId }]) => ({ id, runId }));
+    if (runs.length === 0) return;
+    const { clock, limits, store } = this.options;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await store.nodeRoles(runs.map((run) => run.id));
+      const leaseUntilMs = clock.now() + limits.leaseMs;
+      const writes: StoreWrite[] = [];
+      for (const { id, runId } of runs) {
+        const stored = current.get(id);
+        if (!stored || stored.value.state.kind !== 'running' || stored.value.state.runId !== runId) continue;
+        writes.push({ kind: 'node-role', value: { ...stored.value, state: { ...stored.value.state, leaseUntilMs } }, expectedVersion: stored.version });
+      }
+      if (writes.length === 0) return;
+      try {
+        await store.commit(writes, []);
+        return;
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+      }
     }
   }
 }
