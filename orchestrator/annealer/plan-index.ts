@@ -23,8 +23,10 @@ export class PlanIndex {
     readonly softParents: readonly (readonly number[])[],
     /** The positions of the node-roles that list each as a hard or soft parent. */
     readonly children: readonly (readonly number[])[],
-    /** Longest chain of hard and soft parents above each node-role (OpenCrowbar's cohort): the shallowest run first. */
+    /** Longest chain of hard and soft parents above each node-role (OpenCrowbar's cohort). */
     readonly depth: readonly number[],
+    /** Each node-role's turn when several could start: shallowest first, then by id (a deterministic order). */
+    readonly claimRank: readonly number[],
     /** Node name → the node-roles on it: a change to a node changes what they may do. */
     readonly onNode: ReadonlyMap<string, readonly string[]>,
     private readonly runningAt: Set<number>,
@@ -52,7 +54,13 @@ export class PlanIndex {
       if (list) list.push(nr.id);
       else onNode.set(nr.node, [nr.id]);
     });
-    const index = new PlanIndex(ids, order, records, parents, softParents, children, depths(ids, parents, softParents), onNode, new Set(), new Set());
+    const depth = depths(ids, parents, softParents);
+    const claimRank: number[] = [];
+    ids
+      .map((_, i) => i)
+      .sort((a, b) => depth[a]! - depth[b]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0))
+      .forEach((at, rank) => (claimRank[at] = rank));
+    const index = new PlanIndex(ids, order, records, parents, softParents, children, depth, claimRank, onNode, new Set(), new Set());
     records.forEach((nr, i) => index.place(nr, i));
     return index;
   }

@@ -228,8 +228,8 @@ function claimRunnable(
   for (const i of index.running) if (moved[i] === undefined) consider(i);
   for (const i of index.todo) if (moved[i] === undefined) consider(i);
   for (const i of movedAt) consider(i);
-  const { depth, ids } = index;
-  candidates.sort((a, b) => depth[a]! - depth[b]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+  const { claimRank } = index;
+  candidates.sort((a, b) => claimRank[a]! - claimRank[b]!);
 
   const starts: Decision[] = [];
   for (const i of candidates) {

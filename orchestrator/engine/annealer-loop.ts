@@ -60,20 +60,20 @@ interface PendingResult {
   readonly reject: (error: unknown) => void;
 }
 
-function stateEvent(nr: NodeRole, next: NodeRole): EventInput {
+/** The event for a node-role's move; a run's end (`finished`) is `node-role.finished` and says which run and how it went. */
+function stateEvent(nr: NodeRole, next: NodeRole, finished?: { readonly runId: string; readonly status: RunResult['status'] }): EventInput {
   const { state } = next;
-  return {
-    type: 'node-role.state',
-    subject: nr.id,
-    data: {
-      from: nr.state.kind,
-      to: state.kind,
-      ...(state.kind === 'blocked' ? { reason: state.reason } : {}),
-      ...(state.kind === 'error' ? { message: state.message } : {}),
-      ...(state.kind === 'running' ? { runId: state.runId } : {}),
-      ...(state.kind === 'todo' && next.lastError ? { lastError: next.lastError } : {}),
-    },
-  };
+  // Built by assignment, not spreads of optional parts: one event per move, a fleet's moves by the hundred thousand.
+  const data: Record<string, unknown> = { from: nr.state.kind, to: state.kind };
+  if (state.kind === 'blocked') data['reason'] = state.reason;
+  else if (state.kind === 'error') data['message'] = state.message;
+  else if (state.kind === 'running') data['runId'] = state.runId;
+  else if (state.kind === 'todo' && next.lastError) data['lastError'] = next.lastError;
+  if (finished) {
+    data['runId'] = finished.runId;
+    data['status'] = finished.status;
+  }
+  return { type: finished ? 'node-role.finished' : 'node-role.state', subject: nr.id, data };
 }
 
 /**
@@ -286,7 +286,7 @@ export class AnnealerLoop {
         roles: this.options.catalog.roles,
         nodes: new Map(),
         deployments: new Map(),
-        nodeRoles: new Map([...current].map(([id, v]) => [id, v.value])),
+        nodeRoles: new Map(Array.from(current, ([id, v]) => [id, v.value])),
         limits: this.options.limits,
       };
       const writes: StoreWrite[] = [];
@@ -296,9 +296,8 @@ export class AnnealerLoop {
         if (!completion) continue;
         const stored = current.get(id)!;
         const after = applyDecision(stored.value, completion);
-        const event = stateEvent(stored.value, after);
         writes.push({ kind: 'node-role', value: after, expectedVersion: stored.version });
-        events.push({ ...event, type: 'node-role.finished', data: { ...event.data, runId, status: result.status } });
+        events.push(stateEvent(stored.value, after, { runId, status: result.status }));
       }
       if (writes.length === 0) return;
       try {
