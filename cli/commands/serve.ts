@@ -196,6 +196,7 @@ async function startBootServer(
     agentApi: deps.agentApi,
     caCertificatePem: deps.ca.certificatePem,
     installTokenTtlMs: 60 * 60_000,
+    wipeTokenTtlMs: 2 * 60 * 60_000,
   });
   return { provisioner, url: served.url, close: () => served.close() };
 }

@@ -80,6 +80,7 @@ export async function startReadyStateModel(options: ReadyStateModelOptions): Pro
     agentApi: `https://${API_ADDRESS}`,
     caCertificatePem: ca.certificatePem,
     installTokenTtlMs: 60 * 60_000,
+    wipeTokenTtlMs: 2 * 60 * 60_000,
   });
   const agents = new AgentHub({ store, clock, random: random.fork('agents'), pollIntervalS: 10, maxHandOuts: 3, authCacheMs: 5_000 });
   const roles = readyStateRoles({ store, access, provisioner, agents });
