@@ -104,8 +104,14 @@ export async function startOrchestrator(options: ServeOptions, version: string, 
   };
   const access = nodeAccess(store, control, clock);
   const roles = readyStateRoles({ store, access, provisioner: bootIntents, agents });
-  // Without a boot server there are no agent or install tokens to revoke.
-  const teardown = nodeTeardown({ store, withDriver: access.withDriver, revoke: async (name) => provisioner?.revoke(name) });
+  // Read when a decommission runs: without a boot server nothing can be wiped.
+  const teardown = nodeTeardown({
+    store,
+    access,
+    get boot() {
+      return provisioner;
+    },
+  });
   const catalog = new RoleCatalog(roles.specs);
   const annealer = new AnnealerLoop({
     store,

@@ -43,6 +43,8 @@ export interface ReadyStateModelOptions {
   readonly faults?: readonly FaultSpec[];
   /** Sees every orchestrator event as it is committed (a trace, a progress display). */
   readonly onEvent?: (event: StoredEvent) => void;
+  /** How long a decommission waits for the wipe report (default: decommission's own). */
+  readonly wipeTimeoutMs?: number;
 }
 
 export interface ReadyStateModel {
@@ -91,7 +93,7 @@ export async function startReadyStateModel(options: ReadyStateModelOptions): Pro
     catalog,
     tokens,
     agents,
-    teardown: nodeTeardown({ store, withDriver: access.withDriver, revoke: (name) => provisioner.revoke(name) }),
+    teardown: nodeTeardown({ store, access, boot: provisioner, ...(options.wipeTimeoutMs === undefined ? {} : { wipeTimeoutMs: options.wipeTimeoutMs }) }),
     version: 'model',
     bmc: { enroller, control, random: random.fork('batches') },
     onInternalError: (error) => {
