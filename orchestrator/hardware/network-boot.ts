@@ -10,7 +10,7 @@ import { resetForStagedChanges, type NodeAccess } from './node-access.js';
  */
 export async function bootOnceFrom(node: NodeRecord, device: 'Pxe' | 'Cd', driver: BmcDriver, access: NodeAccess, signal: AbortSignal): Promise<PowerState> {
   if (!driver.capabilities.has('boot-override') || !driver.capabilities.has('power')) {
-    throw new NotSupportedError(`${node.bmc?.address}:${node.bmc?.port}`, `Failed to boot ${node.name} from ${device}: its BMC (${driver.protocol}) cannot set a one-time boot device and reset the host`);
+    throw new NotSupportedError(node.bmc ? `${node.bmc.address}:${node.bmc.port}` : node.name, `Failed to boot ${node.name} from ${device}: its BMC (${driver.protocol}) cannot set a one-time boot device and reset the host`);
   }
   await driver.setBootOverride({ device, persistent: false, mode: 'UEFI' }, signal);
   return resetForStagedChanges(node.name, driver, access.clock, signal);

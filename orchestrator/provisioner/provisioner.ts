@@ -4,7 +4,7 @@ import { AGENT_SCRIPT, AGENT_TOKEN_PREFIX, mintToken, tokenDigest } from '../age
 import { bearerToken, validationBody } from '../api/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { Random } from '../ports/random.js';
-import { retryOnConflict, type BootIntent, type EventInput, type NodeProvisioning, type NodeRecord, type Store, type Versioned } from '../store/index.js';
+import { retryOnConflict, type BootIntent, type BootTokenRecord, type EventInput, type NodeProvisioning, type NodeRecord, type Store, type Versioned } from '../store/index.js';
 import { DiscoveryBody, MAC_PATTERN, type DiscoveryFacts } from './discovery-facts.js';
 import { ProvisionerError } from './errors.js';
 import { bootstrapScript, discoverScript, installScript, localScript, wipeScript } from './ipxe.js';
@@ -59,6 +59,21 @@ function sameDigest(a: string, b: string): boolean {
   const x = Buffer.from(a, 'hex');
   const y = Buffer.from(b, 'hex');
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+type TokenProblem = 'unknown' | 'already used' | 'expired';
+
+/** The issued one-time token when `token` is it and it still works now, else what is wrong with it. */
+function usableToken(issued: BootTokenRecord | undefined, token: string, now: number): BootTokenRecord | TokenProblem {
+  if (!issued || !sameDigest(issued.sha256, tokenDigest(token))) return 'unknown';
+  if (issued.usedAtMs !== undefined) return 'already used';
+  return now > issued.expiresAtMs ? 'expired' : issued;
+}
+
+function refuseToken(kind: 'install' | 'wipe', node: string, what: TokenProblem): Response {
+  return what === 'unknown'
+    ? problem(401, undefined, `unknown ${kind} token`, `send Authorization: Bearer <drill.token from the kernel line of ${node}'s ${kind} script>`)
+    : problem(401, undefined, `${kind} token ${what}`, `boot ${node} again from the network: its new ${kind} script carries a new token`);
 }
 
 /** The record without the given optional provisioning fields (exactOptionalPropertyTypes: absent, not undefined). */
@@ -236,14 +251,10 @@ export class Provisioner {
     return retryOnConflict(async () => {
       const node = await this.node(name);
       const provisioning = node.value.provisioning;
-      const issued = provisioning?.installToken;
-      const refuse = (what: string, fix: string): Response => problem(401, undefined, what, fix);
-      if (!provisioning || provisioning.boot.kind !== 'install' || !issued || !sameDigest(issued.sha256, tokenDigest(token))) {
-        return refuse('unknown install token', `send Authorization: Bearer <drill.token from the kernel line of ${name}'s install script>`);
-      }
-      if (issued.usedAtMs !== undefined) return refuse('install token already used', 'boot the machine again from the network: its new install script carries a new token');
+      if (provisioning?.boot.kind !== 'install') return refuseToken('install', name, 'unknown');
       const now = this.options.clock.now();
-      if (now > issued.expiresAtMs) return refuse('install token expired', 'boot the machine again from the network: its new install script carries a new token');
+      const issued = usableToken(provisioning.installToken, token, now);
+      if (typeof issued === 'string') return refuseToken('install', name, issued);
       const agent = mintToken(this.options.random, AGENT_TOKEN_PREFIX);
       const { os } = provisioning.boot;
       await this.commit(node, { ...without(provisioning, 'agentSeenAtMs'), installToken: { ...issued, usedAtMs: now }, agentTokenSha256: agent.sha256 }, [
@@ -259,11 +270,8 @@ export class Provisioner {
     });
   }
 
-  private async done(name: string, request: Request): Promise<Response> {
-    const token = bearerToken(request.headers.get('authorization') ?? undefined) ?? '';
-    const report = await jsonBody(request, InstallDone, 'send {"status": "ok"} or {"status": "failed", "message": "…"}');
-    return retryOnConflict(async () => {
-      const node = await this.node(name);
+  private done(name: string, request: Request): Promise<Response> {
+    return this.report(name, request, InstallDone, 'send {"status": "ok"} or {"status": "failed", "message": "…"}', async (node, report, token) => {
       const provisioning = node.value.provisioning;
       if (!provisioning?.agentTokenSha256 || !sameDigest(provisioning.agentTokenSha256, tokenDigest(token))) {
         return problem(401, undefined, 'unknown agent token', `send Authorization: Bearer <agent.token from ${name}'s install plan>`);
@@ -286,19 +294,15 @@ export class Provisioner {
    * would find nothing to boot (docs/provisioning.md). Whatever the status,
    * the token is used up: another try is another boot with a new script.
    */
-  private async wiped(name: string, request: Request): Promise<Response> {
-    const token = bearerToken(request.headers.get('authorization') ?? undefined) ?? '';
-    const report = await jsonBody(request, WipeReport, 'send {"status": "ok", "disks": [{"name": "sda", "serial": "…", "sizeBytes": 480103981056}]} or {"status": "failed", "message": "…"}');
-    return retryOnConflict(async () => {
-      const node = await this.node(name);
+  private wiped(name: string, request: Request): Promise<Response> {
+    const fix = 'send {"status": "ok", "disks": [{"name": "sda", "serial": "…", "sizeBytes": 480103981056}]} or {"status": "failed", "message": "…"}';
+    return this.report(name, request, WipeReport, fix, async (node, report, token) => {
       const provisioning = node.value.provisioning;
-      const issued = provisioning?.wipeToken;
-      const refuse = (what: string): Response => problem(401, undefined, what, `boot ${name} again from the network while its boot intent is wipe: its new wipe script carries a new token`);
-      // A token is dropped whenever the intent changes, so one not yet used belongs to a wipe under way.
-      if (!provisioning || !issued || !sameDigest(issued.sha256, tokenDigest(token))) return refuse('unknown wipe token');
-      if (issued.usedAtMs !== undefined) return refuse('wipe token already used');
+      if (!provisioning) return refuseToken('wipe', name, 'unknown');
       const now = this.options.clock.now();
-      if (now > issued.expiresAtMs) return refuse('wipe token expired');
+      // A token is dropped whenever the intent changes, so one not yet used belongs to a wipe under way.
+      const issued = usableToken(provisioning.wipeToken, token, now);
+      if (typeof issued === 'string') return refuseToken('wipe', name, issued);
       const used = { ...provisioning, wipeToken: { ...issued, usedAtMs: now } };
       const missed = report.status === 'ok' ? disksLeftOut((provisioning.facts as DiscoveryFacts | undefined)?.disks ?? [], report.disks) : [];
       const failure = report.status === 'failed' ? report.message : missed.length > 0 ? `the report leaves out disks discovery saw: ${missed.join(', ')}` : undefined;
@@ -313,6 +317,13 @@ export class Provisioner {
       ]);
       return json(200, { node: name, boot: 'discover' });
     });
+  }
+
+  /** A booted image's report: its bearer token and its body as `schema` reads it, decided on the node as it is now (again after a lost compare-and-set). */
+  private async report<T>(name: string, request: Request, schema: z.ZodType<T>, fix: string, decide: (node: Versioned<NodeRecord>, report: T, token: string) => Promise<Response>): Promise<Response> {
+    const token = bearerToken(request.headers.get('authorization') ?? undefined) ?? '';
+    const report = await jsonBody(request, schema, fix);
+    return retryOnConflict(async () => decide(await this.node(name), report, token));
   }
 
   private async node(name: string): Promise<Versioned<NodeRecord>> {
