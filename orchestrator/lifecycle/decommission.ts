@@ -1,4 +1,5 @@
 import type { NodeRole } from '../annealer/index.js';
+import { BmcError } from '../drivers/errors.js';
 import { awaitBootReport, bootOnceFrom, type NodeAccess } from '../hardware/index.js';
 import { retryOnConflict, type BootIntent, type EventInput, type NodeRecord, type Store, type StoreWrite } from '../store/index.js';
 import { TeardownError } from './errors.js';
@@ -48,7 +49,8 @@ export async function decommissionNode(deps: DecommissionDeps, name: string, rea
   try {
     await wipe(deps, boot, node);
   } catch (error) {
-    await store.commit([], [{ type: 'node.decommission-failed', subject: name, data: { message: error instanceof Error ? error.message : String(error), retryable: !(error instanceof TeardownError) || error.retryable } }]);
+    const retryable = error instanceof TeardownError || error instanceof BmcError ? error.retryable : false;
+    await store.commit([], [{ type: 'node.decommission-failed', subject: name, data: { message: error instanceof Error ? error.message : String(error), retryable } }]);
     throw error;
   }
   await moveNode(store, name, 'wiped', reason);
@@ -104,7 +106,8 @@ async function wipe(deps: DecommissionDeps, boot: TeardownBoot, node: NodeRecord
     await driver.power('ForceOff', signal);
     return true;
   });
-  await event('node.boot-override-cleared', { poweredOff });
+  await event('node.boot-override-cleared', {});
+  if (poweredOff) await event('node.powered-off', { reason: 'the wipe image left it on' });
   if (outcome === undefined) {
     throw new TeardownError('TEARDOWN_WIPE_TIMEOUT', name, `Failed to wipe ${name}: no wipe report within ${Math.round(timeoutMs / 60_000)} min`, "watch its console through the BMC, then run decommission again", true);
   }

@@ -32,7 +32,7 @@ export const COMPONENT_FAULT_KINDS = [
   'sensor-excursion',
   /** A machine's OS install reports `failed` to the provisioner instead of `ok`. */
   'install-fail',
-  /** A machine's disk wipe reports `failed` to the provisioner instead of `ok` (the disks after the failing one keep what they held). */
+  /** A machine's disk wipe reports `failed` to the provisioner instead of `ok` (the failing disk and those after it keep what they held). */
   'wipe-fail',
   /** A model agent's install of one package fails as apt does (exit status 100): `params: { package: nginx }`. */
   'package-fail',
