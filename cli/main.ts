@@ -173,7 +173,12 @@ function program(): Command {
       process.exitCode = await nodesLifecycle(name, state, options, out);
     });
 
-  clientCommand(nodes.command('decommission').description('tear a node down to wiped: agent revoked, host off, every layer to run again once reprovisioned').argument('<name>', 'node name'))
+  clientCommand(
+    nodes
+      .command('decommission')
+      .description('tear a node down to wiped: agent revoked, every disk erased by a network boot into the wipe image, host off, every layer to run again once reprovisioned; waits for the wipe')
+      .argument('<name>', 'node name'),
+  )
     .requiredOption('--reason <text>', 'why, for the event log')
     .action(async (name: string, options: Parameters<typeof nodesDecommission>[1]) => {
       process.exitCode = await nodesDecommission(name, options, out);

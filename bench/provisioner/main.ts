@@ -38,7 +38,7 @@ for (let n = 0; n < nodeCount; n++) {
   writes.push({ kind: 'node', value, expectedVersion: undefined });
 }
 await store.commit(writes, []);
-const provisioner = new Provisioner({ store, clock, random: random.fork('provisioner'), bootUrl: 'http://10.0.0.1:8080', agentApi: 'https://10.0.0.1:8443', caCertificatePem: 'PEM', installTokenTtlMs: 3_600_000 });
+const provisioner = new Provisioner({ store, clock, random: random.fork('provisioner'), bootUrl: 'http://10.0.0.1:8080', agentApi: 'https://10.0.0.1:8443', caCertificatePem: 'PEM', installTokenTtlMs: 3_600_000, wipeTokenTtlMs: 7_200_000 });
 
 const lookups = 200;
 let started = process.hrtime.bigint();

@@ -33,10 +33,10 @@ export async function nodesLifecycle(name: string, to: string, options: ControlO
   return 0;
 }
 
-/** `drill nodes decommission NAME --reason TEXT`: agent revoked, host off, every layer to run again; the node waits, paused. */
+/** `drill nodes decommission NAME --reason TEXT`: agent revoked, disks wiped, host off, every layer to run again; the node waits, paused. */
 export async function nodesDecommission(name: string, options: ControlOptions & { reason: string }, out: (line: string) => void): Promise<number> {
   const answer = await new ApiClient(resolveConnection(options)).call<{ name: string; lifecycle: string }>('POST', `/api/v1/nodes/${encodeURIComponent(name)}/decommission`, { reason: options.reason });
-  out(options.json ? JSON.stringify(answer) : `${answer.name}: ${answer.lifecycle} (paused; \`drill nodes reprovision ${answer.name}\` builds it up again)`);
+  out(options.json ? JSON.stringify(answer) : `${answer.name}: ${answer.lifecycle}, disks erased (paused; \`drill nodes reprovision ${answer.name}\` builds it up again)`);
   return 0;
 }
 

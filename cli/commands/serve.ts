@@ -104,8 +104,14 @@ export async function startOrchestrator(options: ServeOptions, version: string, 
   };
   const access = nodeAccess(store, control, clock);
   const roles = readyStateRoles({ store, access, provisioner: bootIntents, agents });
-  // Without a boot server there are no agent or install tokens to revoke.
-  const teardown = nodeTeardown({ store, withDriver: access.withDriver, revoke: async (name) => provisioner?.revoke(name) });
+  // Read when a decommission runs: without a boot server nothing can be wiped.
+  const teardown = nodeTeardown({
+    store,
+    access,
+    get boot() {
+      return provisioner;
+    },
+  });
   const catalog = new RoleCatalog(roles.specs);
   const annealer = new AnnealerLoop({
     store,
@@ -196,6 +202,7 @@ async function startBootServer(
     agentApi: deps.agentApi,
     caCertificatePem: deps.ca.certificatePem,
     installTokenTtlMs: 60 * 60_000,
+    wipeTokenTtlMs: 2 * 60 * 60_000,
   });
   return { provisioner, url: served.url, close: () => served.close() };
 }

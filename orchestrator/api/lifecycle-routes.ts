@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import { LifecycleTransitionError, transitionNode } from '../lifecycle/index.js';
+import { LifecycleTransitionError, TeardownError, transitionNode } from '../lifecycle/index.js';
 import type { NodeRecord, Versioned } from '../store/index.js';
+import { bmcFailure } from './bmc-routes.js';
 import { ApiError, type ApiContext, type NodeTeardown, type Route } from './route.js';
 import * as S from './schemas.js';
 import { nodeView } from './views.js';
@@ -31,7 +32,8 @@ export const LIFECYCLE_ROUTES: readonly Route[] = [
   {
     method: 'post',
     path: '/api/v1/nodes/{name}/decommission',
-    summary: 'Tear a node down to wiped: agent revoked, host powered off, every node-role on it back to proposed; the node stays paused until reprovisioned',
+    summary:
+      'Tear a node down to wiped: every node-role on it back to proposed, agent revoked, every disk erased by a network boot into the wipe image, boot override cleared, host off; answers once the wipe has reported (or failed), and the node stays paused until reprovisioned',
     auth: true,
     body: S.DecommissionInput,
     response: S.Node,
@@ -39,7 +41,11 @@ export const LIFECYCLE_ROUTES: readonly Route[] = [
     handle: async (ctx, { params, body }) => {
       const node = await existingNode(ctx, params.name!);
       if (node.value.lifecycle === undefined) throw new ApiError(409, `node ${node.value.name} was never enrolled, so there is nothing to tear down`, 'enroll its BMC first');
-      await teardown(ctx).decommission(node.value.name, (body as z.infer<typeof S.DecommissionInput>).reason);
+      await teardown(ctx)
+        .decommission(node.value.name, (body as z.infer<typeof S.DecommissionInput>).reason)
+        .catch((error: unknown) => {
+          throw teardownFailure(node.value.name, error);
+        });
       return { status: 200, body: nodeView(await existingNode(ctx, node.value.name)) };
     },
   },
@@ -52,7 +58,11 @@ export const LIFECYCLE_ROUTES: readonly Route[] = [
     status: 200,
     handle: async (ctx, { params }) => {
       const node = await existingNode(ctx, params.name!);
-      await teardown(ctx).reprovision(node.value.name);
+      await teardown(ctx)
+        .reprovision(node.value.name)
+        .catch((error: unknown) => {
+          throw teardownFailure(node.value.name, error);
+        });
       return { status: 200, body: nodeView(await existingNode(ctx, node.value.name)) };
     },
   },
@@ -67,4 +77,20 @@ async function existingNode(ctx: ApiContext, name: string): Promise<Versioned<No
 function teardown(ctx: ApiContext): NodeTeardown {
   if (!ctx.teardown) throw new ApiError(503, 'this orchestrator cannot tear nodes down', 'run the API from `drill serve`, which wires the BMC drivers and the provisioner');
   return ctx.teardown;
+}
+
+const TEARDOWN_STATUS: Readonly<Record<TeardownError['code'], number>> = {
+  TEARDOWN_UNKNOWN_NODE: 404,
+  TEARDOWN_NO_BMC: 409,
+  TEARDOWN_UNFINISHED: 409,
+  TEARDOWN_NO_BOOT_SERVER: 503,
+  // The machine, not the request, failed: a gateway's answer, as for a BMC that refused.
+  TEARDOWN_WIPE_FAILED: 502,
+  TEARDOWN_WIPE_TIMEOUT: 504,
+};
+
+/** A teardown that stopped, as the operator needs it; BMC failures as the BMC endpoints answer them. */
+function teardownFailure(node: string, error: unknown): unknown {
+  if (error instanceof TeardownError) return new ApiError(TEARDOWN_STATUS[error.code], error.problem, error.fix);
+  return bmcFailure(node, error);
 }

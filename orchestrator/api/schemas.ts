@@ -137,7 +137,7 @@ export const Node = z.object({
   bmc: NodeBmc.optional(),
   inventoriedAtMs: z.number().optional(),
   /** What the node's next network boot gets (docs/provisioning.md). */
-  boot: z.enum(['discover', 'install', 'local']).optional(),
+  boot: z.enum(['discover', 'install', 'wipe', 'local']).optional(),
   version: z.number(),
 });
 export const Deployment = z.object({

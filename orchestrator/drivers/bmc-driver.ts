@@ -81,6 +81,8 @@ export interface BmcDriver {
   powerState(signal?: AbortSignal): Promise<PowerState>;
   power(action: PowerAction, signal?: AbortSignal): Promise<void>;
   setBootOverride(override: BootOverride, signal?: AbortSignal): Promise<void>;
+  /** Back to the normal boot order: no override, once or persistent, is left for the next boot. */
+  clearBootOverride(signal?: AbortSignal): Promise<void>;
   /** Releases sessions and sockets; the driver is unusable afterwards. */
   close(): Promise<void>;
 }

@@ -1,53 +1,127 @@
 import type { NodeRole } from '../annealer/index.js';
-import type { BmcDriver } from '../drivers/bmc-driver.js';
-import { retryOnConflict, type EventInput, type NodeRecord, type Store, type StoreWrite } from '../store/index.js';
+import { BmcError } from '../drivers/errors.js';
+import { awaitBootReport, bootOnceFrom, type NodeAccess } from '../hardware/index.js';
+import { retryOnConflict, type BootIntent, type EventInput, type NodeRecord, type Store, type StoreWrite } from '../store/index.js';
+import { TeardownError } from './errors.js';
 import { advanceNode } from './lifecycle.js';
+import { moveNode } from './move-node.js';
 
-/** What tearing a node down needs beyond the store: its agent revoked, and its BMC. */
+/** What a wipe needs of the provisioner: the node's tokens revoked, and its next network boot. */
+export interface TeardownBoot {
+  /** Revokes the node's agent, install and wipe tokens: its agent gets 401 and exits. */
+  revoke(node: string): Promise<void>;
+  setBootIntent(node: string, intent: BootIntent): Promise<void>;
+}
+
+/** What tearing a node down needs beyond the store: the node's BMC and the boot server. */
 export interface DecommissionDeps {
   readonly store: Store;
-  /** Revokes the node's agent and install tokens; its next network boot is local. */
-  revoke(node: string): Promise<void>;
-  withDriver<T>(node: NodeRecord, work: (driver: BmcDriver, signal: AbortSignal) => Promise<T>): Promise<T>;
+  readonly access: NodeAccess;
+  /** Undefined when no boot server is served: nothing can be wiped then. */
+  readonly boot: TeardownBoot | undefined;
+  /** Give up on a wipe that has not reported after this long (default two hours). */
+  readonly wipeTimeoutMs?: number;
+  /** How often to look at the node while it wipes (default 5 s). */
+  readonly pollMs?: number;
 }
 
 /**
- * Tears a node down to `wiped`: its agent token revoked (the agent exits),
- * the host powered off, and every node-role on it back to `proposed` without
- * its last good run, so each layer runs again from scratch; the node is left
- * paused so nothing starts until `reprovision`. One event per lifecycle step
- * and per node-role, in one commit after the side effects.
+ * Tears a node down to `wiped`, its disks erased. The decision is committed
+ * before anything is touched (lifecycle `decommissioning`, node paused, every
+ * node-role on it back to `proposed` without its last good run, so each layer
+ * runs again from scratch once reprovisioned); then the agent is revoked, the
+ * boot intent set to wipe, the host network-booted once through its BMC into
+ * the wipe image, and its report awaited; the boot override is cleared, the
+ * host left off, and the node moved to `wiped`, still paused. Every step is an
+ * event. A failure leaves the node `decommissioning` with a
+ * `node.decommission-failed` event, and running this again starts over: every
+ * step is safe to repeat, so a crash midway needs nothing but a retry.
  */
 export async function decommissionNode(deps: DecommissionDeps, name: string, reason: string): Promise<void> {
-  const first = (await deps.store.nodes()).get(name);
-  if (!first) throw new Error(`Failed to decommission ${name}: no such node`);
-  if (first.value.bmc) {
-    await deps.withDriver(first.value, async (driver, signal) => {
-      if ((await driver.powerState(signal)) !== 'Off') await driver.power('ForceOff', signal);
-    });
+  const { store, access, boot } = deps;
+  const node = await access.node(name);
+  if (!node) throw new TeardownError('TEARDOWN_UNKNOWN_NODE', name, `Failed to decommission ${name}: no such node`, 'list them with drill nodes list', false);
+  if (!node.bmc) throw new TeardownError('TEARDOWN_NO_BMC', name, `Failed to decommission ${name}: it has no BMC to network-boot it into the wipe image`, 'enroll its BMC first', false);
+  if (!boot) {
+    throw new TeardownError('TEARDOWN_NO_BOOT_SERVER', name, `Failed to decommission ${name}: this orchestrator serves no boot server to network-boot it into the wipe image`, 'start it with --boot-listen HOST:PORT on the provisioning network', false);
   }
-  await deps.revoke(name);
+  await beginTeardown(store, name, reason);
+  try {
+    await wipe(deps, boot, node);
+  } catch (error) {
+    const retryable = error instanceof TeardownError || error instanceof BmcError ? error.retryable : false;
+    await store.commit([], [{ type: 'node.decommission-failed', subject: name, data: { message: error instanceof Error ? error.message : String(error), retryable } }]);
+    throw error;
+  }
+  await moveNode(store, name, 'wiped', reason);
+}
+
+/** Lifecycle `decommissioning`, paused, its node-roles back to `proposed`: one commit, before any side effect. */
+async function beginTeardown(store: Store, name: string, reason: string): Promise<void> {
   await retryOnConflict(async () => {
-    const snapshot = await deps.store.snapshot();
-    const stored = snapshot.nodes.get(name)!;
-    const walked = advanceNode({ ...stored.value, paused: true }, 'wiped', reason);
+    const snapshot = await store.snapshot();
+    const stored = snapshot.nodes.get(name);
+    if (!stored) throw new TeardownError('TEARDOWN_UNKNOWN_NODE', name, `Failed to decommission ${name}: it was deleted meanwhile`, 'nothing is left to tear down', false);
+    const walked = advanceNode({ ...stored.value, paused: true }, 'decommissioning', reason);
     const writes: StoreWrite[] = [{ kind: 'node', value: walked.value, expectedVersion: stored.version }];
     const events: EventInput[] = [...walked.events];
     for (const { value, version } of snapshot.nodeRoles.values()) {
-      if (value.node !== name) continue;
+      // Already reset by an earlier try of this decommission: nothing to write.
+      if (value.node !== name || (value.state.kind === 'proposed' && value.lastGood === undefined)) continue;
       const reset: NodeRole = { ...value, state: { kind: 'proposed' }, attempts: 0, lastGood: undefined, lastError: undefined };
       writes.push({ kind: 'node-role', value: reset, expectedVersion: version });
       events.push({ type: 'node-role.state', subject: value.id, data: { from: value.state.kind, to: 'proposed', reason: 'decommissioned' } });
     }
-    await deps.store.commit(writes, events);
+    await store.commit(writes, events);
   });
+}
+
+/** Network-boots the node into the wipe image and waits for its report; leaves no boot override behind, and the host off. */
+async function wipe(deps: DecommissionDeps, boot: TeardownBoot, node: NodeRecord): Promise<void> {
+  const { store, access } = deps;
+  const name = node.name;
+  const event = (type: string, data: Record<string, unknown>) => store.commit([], [{ type, subject: name, data }]);
+  await boot.revoke(name);
+  await boot.setBootIntent(name, { kind: 'wipe' });
+  const since = access.clock.now();
+  const bootWipe = async (): Promise<undefined> => {
+    const was = await access.withDriver(node, (driver, signal) => bootOnceFrom(node, 'Pxe', driver, access, signal));
+    await event('node.wipe-boot', { device: 'Pxe', power: was === 'Off' ? 'on' : 'restart' });
+    return undefined;
+  };
+  await bootWipe();
+  const timeoutMs = deps.wipeTimeoutMs ?? 2 * 60 * 60_000;
+  const outcome = await awaitBootReport(access, name, {
+    since,
+    timeoutMs,
+    pollMs: deps.pollMs ?? 5_000,
+    outcome: (p) => (p?.wipeFailure !== undefined ? { failure: p.wipeFailure } : p?.wipedAtMs !== undefined && p.wipedAtMs >= since ? 'wiped' : undefined),
+    bootAgain: bootWipe,
+  });
+  // Taken by the wipe boot, or still set when the wipe never booted: either way none is left for the next boot.
+  const poweredOff = await access.withDriver(node, async (driver, signal) => {
+    await driver.clearBootOverride(signal);
+    // The image powers the machine off after a wipe; one that did not is turned off, so nothing boots a blank disk.
+    if (outcome !== 'wiped' || (await driver.powerState(signal)) === 'Off') return false;
+    await driver.power('ForceOff', signal);
+    return true;
+  });
+  await event('node.boot-override-cleared', {});
+  if (poweredOff) await event('node.powered-off', { reason: 'the wipe image left it on' });
+  if (outcome === undefined) {
+    throw new TeardownError('TEARDOWN_WIPE_TIMEOUT', name, `Failed to wipe ${name}: no wipe report within ${Math.round(timeoutMs / 60_000)} min`, "watch its console through the BMC, then run decommission again", true);
+  }
+  if (outcome !== 'wiped') throw new TeardownError('TEARDOWN_WIPE_FAILED', name, `Failed to wipe ${name}: the wipe image reported: ${outcome.failure}`, 'see the machine through its BMC, then run decommission again', true);
 }
 
 /** Lets a wiped (or paused) node's layers run again: the annealer takes it back to where its deployments say. */
 export function reprovisionNode(store: Store, name: string): Promise<void> {
   return retryOnConflict(async () => {
     const stored = (await store.nodes()).get(name);
-    if (!stored) throw new Error(`Failed to reprovision ${name}: no such node`);
+    if (!stored) throw new TeardownError('TEARDOWN_UNKNOWN_NODE', name, `Failed to reprovision ${name}: no such node`, 'list them with drill nodes list', false);
+    if (stored.value.lifecycle === 'decommissioning') {
+      throw new TeardownError('TEARDOWN_UNFINISHED', name, `Failed to reprovision ${name}: it is still decommissioning (its wipe has not finished)`, `run drill nodes decommission ${name} again to finish it`, false);
+    }
     await store.commit([{ kind: 'node', value: { ...stored.value, paused: false }, expectedVersion: stored.version }], [{ type: 'node.reprovision', subject: name, data: { lifecycle: stored.value.lifecycle ?? null } }]);
   });
 }

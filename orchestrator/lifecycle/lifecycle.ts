@@ -15,7 +15,8 @@ export const LIFECYCLE_TRANSITIONS: Readonly<Record<NodeLifecycle, readonly Node
   ready: ['allocated', 'provisioning', 'decommissioning'],
   allocated: ['ready', 'decommissioning'],
   decommissioning: ['wiped'],
-  wiped: ['configured', 'provisioning', 'inventoried'],
+  // A wiped node can be wiped again (another decommission) before it is built up.
+  wiped: ['configured', 'provisioning', 'inventoried', 'decommissioning'],
 };
 
 export const NODE_LIFECYCLES = Object.keys(LIFECYCLE_TRANSITIONS) as readonly NodeLifecycle[];

@@ -7,8 +7,8 @@ export const Mac = z
   .string({ error: 'mac must be a string — e.g. "52:54:00:12:34:56"' })
   .regex(MAC_PATTERN, { error: 'mac must be six lower-case hex pairs separated by colons — e.g. "52:54:00:12:34:56"' });
 
-const count = (what: string) => z.number({ error: `${what} must be a number — e.g. 2` }).int({ error: `${what} must be a whole number` }).min(0, { error: `${what} must be ≥ 0` });
-const text = (what: string) => z.string({ error: `${what} must be a string` }).max(256, { error: `${what} must be at most 256 characters — send the value as the machine reports it` });
+export const count = (what: string) => z.number({ error: `${what} must be a number — e.g. 2` }).int({ error: `${what} must be a whole number` }).min(0, { error: `${what} must be ≥ 0` });
+export const text = (what: string) => z.string({ error: `${what} must be a string` }).max(256, { error: `${what} must be at most 256 characters — send the value as the machine reports it` });
 
 /** The discovery image's report (docs/provisioning.md `POST B/boot/discovery`). */
 export const DiscoveryBody = z

@@ -33,6 +33,18 @@ export function installScript(base: string, os: { name: string; version: string 
   ].join('\n');
 }
 
+/** The discovery image again, told to erase every disk and report to `B/boot/wipe/NODE/done` with `token`. */
+export function wipeScript(base: string, node: string, token: string): string {
+  return [
+    '#!ipxe',
+    `echo drill: wiping every disk of ${node}`,
+    `kernel ${base}/images/discovery/vmlinuz initrd=initrd.img drill.stage=wipe drill.boot=${base} drill.node=${node} drill.token=${token}`,
+    `initrd ${base}/images/discovery/initrd.img`,
+    'boot',
+    '',
+  ].join('\n');
+}
+
 export function localScript(what: string): string {
   return ['#!ipxe', `echo drill: ${what}: booting from the local disk`, 'exit', ''].join('\n');
 }

@@ -4,11 +4,12 @@ import { AGENT_SCRIPT, AGENT_TOKEN_PREFIX, mintToken, tokenDigest } from '../age
 import { bearerToken, validationBody } from '../api/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { Random } from '../ports/random.js';
-import { retryOnConflict, type BootIntent, type EventInput, type NodeProvisioning, type NodeRecord, type Store, type Versioned } from '../store/index.js';
+import { retryOnConflict, type BootIntent, type BootTokenRecord, type EventInput, type NodeProvisioning, type NodeRecord, type Store, type Versioned } from '../store/index.js';
 import { DiscoveryBody, MAC_PATTERN, type DiscoveryFacts } from './discovery-facts.js';
 import { ProvisionerError } from './errors.js';
-import { bootstrapScript, discoverScript, installScript, localScript } from './ipxe.js';
+import { bootstrapScript, discoverScript, installScript, localScript, wipeScript } from './ipxe.js';
 import { matchDiscovery, nodeByMac } from './node-match.js';
+import { disksLeftOut, WipeReport } from './wipe-report.js';
 
 export interface ProvisionerOptions {
   readonly store: Store;
@@ -22,12 +23,15 @@ export interface ProvisionerOptions {
   readonly caCertificatePem: string;
   /** How long an install token works after the install script carrying it was served. */
   readonly installTokenTtlMs: number;
+  /** How long a wipe token works after the wipe script carrying it was served: the whole erase, since the image reports at the end. */
+  readonly wipeTokenTtlMs: number;
 }
 
 /** What the lifecycle asks of a node's next network boot. */
 export type BootIntentInput = BootIntent;
 
 const INSTALL_TOKEN_PREFIX = 'drilli_';
+const WIPE_TOKEN_PREFIX = 'drillw_';
 const WORD = /^[a-z0-9][a-z0-9.-]{0,31}$/;
 
 const InstallDone = z.discriminatedUnion(
@@ -55,6 +59,21 @@ function sameDigest(a: string, b: string): boolean {
   const x = Buffer.from(a, 'hex');
   const y = Buffer.from(b, 'hex');
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+type TokenProblem = 'unknown' | 'already used' | 'expired';
+
+/** The issued one-time token when `token` is it and it still works now, else what is wrong with it. */
+function usableToken(issued: BootTokenRecord | undefined, token: string, now: number): BootTokenRecord | TokenProblem {
+  if (!issued || !sameDigest(issued.sha256, tokenDigest(token))) return 'unknown';
+  if (issued.usedAtMs !== undefined) return 'already used';
+  return now > issued.expiresAtMs ? 'expired' : issued;
+}
+
+function refuseToken(kind: 'install' | 'wipe', node: string, what: TokenProblem): Response {
+  return what === 'unknown'
+    ? problem(401, undefined, `unknown ${kind} token`, `send Authorization: Bearer <drill.token from the kernel line of ${node}'s ${kind} script>`)
+    : problem(401, undefined, `${kind} token ${what}`, `boot ${node} again from the network: its new ${kind} script carries a new token`);
 }
 
 /** The record without the given optional provisioning fields (exactOptionalPropertyTypes: absent, not undefined). */
@@ -116,7 +135,9 @@ export class Provisioner {
     if (options.bootUrl.endsWith('/') || base.search !== '' || base.hash !== '') {
       throw new ProvisionerError('PROVISIONER_BAD_CONFIG', `bootUrl: ${options.bootUrl} must have no trailing slash, query or fragment — e.g. http://10.0.0.1:8080`);
     }
-    if (!(options.installTokenTtlMs > 0)) throw new ProvisionerError('PROVISIONER_BAD_CONFIG', `installTokenTtlMs: ${options.installTokenTtlMs} — use a duration in milliseconds > 0, e.g. 3600000`);
+    for (const key of ['installTokenTtlMs', 'wipeTokenTtlMs'] as const) {
+      if (!(options[key] > 0)) throw new ProvisionerError('PROVISIONER_BAD_CONFIG', `${key}: ${options[key]} — use a duration in milliseconds > 0, e.g. 3600000`);
+    }
     this.options = options;
     this.basePath = base.pathname === '/' ? '' : base.pathname;
   }
@@ -132,12 +153,14 @@ export class Provisioner {
     if (!url.pathname.startsWith(`${this.basePath}/boot/`)) return this.notFound(request, url);
     const path = url.pathname.slice(this.basePath.length);
     const install = /^\/boot\/install\/([^/]+)\/(plan|done)$/.exec(path);
+    const wipe = /^\/boot\/wipe\/([^/]+)\/done$/.exec(path);
     try {
       if (request.method === 'GET' && path === '/boot/ipxe') return await this.ipxe(url.searchParams.get('mac'));
       if (request.method === 'POST' && path === '/boot/discovery') return await this.discovery(request);
       if (request.method === 'GET' && path === '/boot/agent.sh') return text(200, AGENT_SCRIPT, { 'content-type': 'text/x-shellscript; charset=utf-8' });
       if (request.method === 'GET' && install?.[2] === 'plan') return await this.plan(nodeName(install[1]!), request);
       if (request.method === 'POST' && install?.[2] === 'done') return await this.done(nodeName(install[1]!), request);
+      if (request.method === 'POST' && wipe) return await this.wiped(nodeName(wipe[1]!), request);
     } catch (error) {
       if (error instanceof Refusal) return error.response;
       throw error;
@@ -145,21 +168,21 @@ export class Provisioner {
     return this.notFound(request, url);
   };
 
-  /** Sets what `node`'s next network boot gets; any install token out for it stops working. */
+  /** Sets what `node`'s next network boot gets; any install or wipe token out for it stops working. */
   async setBootIntent(node: string, intent: BootIntentInput): Promise<void> {
     if (intent.kind === 'install' && !(WORD.test(intent.os.name) && WORD.test(intent.os.version))) {
       throw new ProvisionerError('PROVISIONER_BAD_INPUT', `os: ${intent.os.name}-${intent.os.version} — name and version must be lower-case words (letters, digits, . -), e.g. {name: "debian", version: "12"}`);
     }
     await this.update(node, (current) => ({
-      provisioning: { ...without(current.provisioning ?? { boot: intent }, 'installToken', 'installFailure'), boot: intent },
+      provisioning: { ...without(current.provisioning ?? { boot: intent }, 'installToken', 'installFailure', 'wipeToken', 'wipeFailure'), boot: intent },
       events: [{ type: 'node.boot-intent', subject: node, data: { boot: intent.kind, ...(intent.kind === 'install' ? { os: intent.os } : {}) } }],
     }));
   }
 
-  /** Revokes the node's agent and install tokens (decommission): its agent gets 401 and exits; its next network boot is local. */
+  /** Revokes the node's agent, install and wipe tokens (decommission): its agent gets 401 and exits; its next network boot is local. */
   async revoke(node: string): Promise<void> {
     await this.update(node, (current) => ({
-      provisioning: { ...without(current.provisioning ?? { boot: { kind: 'local' } }, 'installToken', 'agentTokenSha256', 'agentSeenAtMs'), boot: { kind: 'local' } },
+      provisioning: { ...without(current.provisioning ?? { boot: { kind: 'local' } }, 'installToken', 'wipeToken', 'agentTokenSha256', 'agentSeenAtMs'), boot: { kind: 'local' } },
       events: [{ type: 'node.agent-revoked', subject: node, data: {} }],
     }));
   }
@@ -192,6 +215,13 @@ export class Provisioner {
           ]);
           return text(200, installScript(bootUrl, intent.os, node.value.name, token));
         }
+        case 'wipe': {
+          // As for install: a fresh token per script served. It must outlive the erase, since the image reports at the end.
+          const { token, sha256 } = mintToken(this.options.random, WIPE_TOKEN_PREFIX);
+          const expiresAtMs = this.options.clock.now() + this.options.wipeTokenTtlMs;
+          await this.commit(node, { ...provisioning!, wipeToken: { sha256, expiresAtMs } }, [{ type: 'node.wipe-token', subject: node.value.name, data: { mac, expiresAtMs } }]);
+          return text(200, wipeScript(bootUrl, node.value.name, token));
+        }
       }
     });
   }
@@ -221,14 +251,10 @@ export class Provisioner {
     return retryOnConflict(async () => {
       const node = await this.node(name);
       const provisioning = node.value.provisioning;
-      const issued = provisioning?.installToken;
-      const refuse = (what: string, fix: string): Response => problem(401, undefined, what, fix);
-      if (!provisioning || provisioning.boot.kind !== 'install' || !issued || !sameDigest(issued.sha256, tokenDigest(token))) {
-        return refuse('unknown install token', `send Authorization: Bearer <drill.token from the kernel line of ${name}'s install script>`);
-      }
-      if (issued.usedAtMs !== undefined) return refuse('install token already used', 'boot the machine again from the network: its new install script carries a new token');
+      if (provisioning?.boot.kind !== 'install') return refuseToken('install', name, 'unknown');
       const now = this.options.clock.now();
-      if (now > issued.expiresAtMs) return refuse('install token expired', 'boot the machine again from the network: its new install script carries a new token');
+      const issued = usableToken(provisioning.installToken, token, now);
+      if (typeof issued === 'string') return refuseToken('install', name, issued);
       const agent = mintToken(this.options.random, AGENT_TOKEN_PREFIX);
       const { os } = provisioning.boot;
       await this.commit(node, { ...without(provisioning, 'agentSeenAtMs'), installToken: { ...issued, usedAtMs: now }, agentTokenSha256: agent.sha256 }, [
@@ -244,11 +270,8 @@ export class Provisioner {
     });
   }
 
-  private async done(name: string, request: Request): Promise<Response> {
-    const token = bearerToken(request.headers.get('authorization') ?? undefined) ?? '';
-    const report = await jsonBody(request, InstallDone, 'send {"status": "ok"} or {"status": "failed", "message": "…"}');
-    return retryOnConflict(async () => {
-      const node = await this.node(name);
+  private done(name: string, request: Request): Promise<Response> {
+    return this.report(name, request, InstallDone, 'send {"status": "ok"} or {"status": "failed", "message": "…"}', async (node, report, token) => {
       const provisioning = node.value.provisioning;
       if (!provisioning?.agentTokenSha256 || !sameDigest(provisioning.agentTokenSha256, tokenDigest(token))) {
         return problem(401, undefined, 'unknown agent token', `send Authorization: Bearer <agent.token from ${name}'s install plan>`);
@@ -263,6 +286,44 @@ export class Provisioner {
       await this.commit(node, { ...provisioning, installFailure: report.message }, [{ type: 'node.install-failed', subject: name, data: { message: report.message } }]);
       return json(200, { node: name, boot: provisioning.boot.kind });
     });
+  }
+
+  /**
+   * The wipe image's report. `ok` leaves the node's next network boot on
+   * discover, never local: its disks are blank, so firmware handed back to
+   * would find nothing to boot (docs/provisioning.md). Whatever the status,
+   * the token is used up: another try is another boot with a new script.
+   */
+  private wiped(name: string, request: Request): Promise<Response> {
+    const fix = 'send {"status": "ok", "disks": [{"name": "sda", "serial": "…", "sizeBytes": 480103981056}]} or {"status": "failed", "message": "…"}';
+    return this.report(name, request, WipeReport, fix, async (node, report, token) => {
+      const provisioning = node.value.provisioning;
+      if (!provisioning) return refuseToken('wipe', name, 'unknown');
+      const now = this.options.clock.now();
+      // A token is dropped whenever the intent changes, so one not yet used belongs to a wipe under way.
+      const issued = usableToken(provisioning.wipeToken, token, now);
+      if (typeof issued === 'string') return refuseToken('wipe', name, issued);
+      const used = { ...provisioning, wipeToken: { ...issued, usedAtMs: now } };
+      const missed = report.status === 'ok' ? disksLeftOut((provisioning.facts as DiscoveryFacts | undefined)?.disks ?? [], report.disks) : [];
+      const failure = report.status === 'failed' ? report.message : missed.length > 0 ? `the report leaves out disks discovery saw: ${missed.join(', ')}` : undefined;
+      if (failure !== undefined) {
+        await this.commit(node, { ...used, wipeFailure: failure }, [{ type: 'node.wipe-failed', subject: name, data: { message: failure } }]);
+        return json(200, { node: name, boot: 'wipe' });
+      }
+      // Nothing the disks held is left: no installed OS, no agent that could call in.
+      const blank = without(used, 'wipeFailure', 'installedAtMs', 'installFailure', 'installToken', 'agentTokenSha256', 'agentSeenAtMs');
+      await this.commit(node, { ...blank, boot: { kind: 'discover' }, wipedAtMs: now }, [
+        { type: 'node.wiped', subject: name, data: { disks: report.status === 'ok' ? report.disks.map((d) => d.name) : [] } },
+      ]);
+      return json(200, { node: name, boot: 'discover' });
+    });
+  }
+
+  /** A booted image's report: its bearer token and its body as `schema` reads it, decided on the node as it is now (again after a lost compare-and-set). */
+  private async report<T>(name: string, request: Request, schema: z.ZodType<T>, fix: string, decide: (node: Versioned<NodeRecord>, report: T, token: string) => Promise<Response>): Promise<Response> {
+    const token = bearerToken(request.headers.get('authorization') ?? undefined) ?? '';
+    const report = await jsonBody(request, schema, fix);
+    return retryOnConflict(async () => decide(await this.node(name), report, token));
   }
 
   private async node(name: string): Promise<Versioned<NodeRecord>> {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RoleSpec, RunResult } from '../annealer/index.js';
 import type { RoleRunner, RunRequest } from '../engine/index.js';
-import { bmcFailure, resetForStagedChanges, type NodeAccess } from '../hardware/index.js';
+import { awaitBootReport, bmcFailure, bootOnceFrom, type NodeAccess } from '../hardware/index.js';
 import { moveNode } from '../lifecycle/index.js';
 import { hasCapability } from '../drivers/bmc-driver.js';
 import type { BootIntent, NodeProvisioning, NodeRecord, Store } from '../store/index.js';
@@ -88,8 +88,7 @@ export class OsInstallRunner implements RoleRunner {
             }
             await driver.insertMedia({ imageUrl: provisioner.virtualMediaImageUrl, type: 'CD' }, both);
           }
-          await driver.setBootOverride({ device: method.data === 'virtual-media' ? 'Cd' : 'Pxe', persistent: false, mode: 'UEFI' }, both);
-          await resetForStagedChanges(name, driver, access.clock, both);
+          await bootOnceFrom(node, method.data === 'virtual-media' ? 'Cd' : 'Pxe', driver, access, both);
           return undefined;
         })
         .catch(bmcFailure);
@@ -97,21 +96,23 @@ export class OsInstallRunner implements RoleRunner {
     if (booted) return booted;
 
     const timeoutMs = this.options.timeoutMs ?? 60 * 60_000;
-    const pollMs = this.options.pollMs ?? 5_000;
-    let rediscovered = false;
-    for (let waited = 0; waited < timeoutMs; waited += pollMs) {
-      await access.clock.sleep(pollMs, signal);
-      const p = (await access.node(name))?.provisioning;
-      if (p?.installFailure !== undefined) return { status: 'failed', message: `the installer on ${name} reported: ${p.installFailure}`, retryable: true };
-      if (runningAgent(p, since)) return method.data === 'virtual-media' ? this.ejected(node, image.data, signal) : { status: 'ok', outputs: { 'os.installed': image.data } };
-      // A node whose MACs its BMC did not list (IPMI) is unknown to the boot server until it
-      // has been discovered: that first boot discovers and powers off, the second installs.
-      if (!rediscovered && p?.discoveredAtMs !== undefined && p.discoveredAtMs >= since && (p.installedAtMs ?? 0) < since) {
-        rediscovered = true;
-        const again = await bootInstaller();
-        if (again) return again;
-      }
-    }
+    const reported = await awaitBootReport(
+      access,
+      name,
+      {
+        since,
+        timeoutMs,
+        pollMs: this.options.pollMs ?? 5_000,
+        outcome: (p): RunResult | 'installed' | undefined => {
+          if (p?.installFailure !== undefined) return { status: 'failed', message: `the installer on ${name} reported: ${p.installFailure}`, retryable: true };
+          return runningAgent(p, since) ? 'installed' : undefined;
+        },
+        bootAgain: bootInstaller,
+      },
+      signal,
+    );
+    if (reported === 'installed') return method.data === 'virtual-media' ? this.ejected(node, image.data, signal) : { status: 'ok', outputs: { 'os.installed': image.data } };
+    if (reported) return reported;
     return { status: 'failed', message: `${name} did not finish installing within ${Math.round(timeoutMs / 60_000)} min (no install report, or its agent never called in) — watch its console through the BMC`, retryable: true };
   }
 

@@ -7,7 +7,7 @@ export {
   type NodeRecord,
   type NodeProvisioning,
   type BootIntent,
-  type InstallTokenRecord,
+  type BootTokenRecord,
   type NodeBmc,
   type NodeInventory,
   type NodeLifecycle,

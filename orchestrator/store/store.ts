@@ -45,20 +45,24 @@ export interface NodeInventory {
 export type BootIntent =
   | { readonly kind: 'discover' }
   | { readonly kind: 'install'; readonly os: { readonly name: string; readonly version: string }; readonly rootDiskSerial?: string }
+  /** Erase every disk (decommission), report, power off. */
+  | { readonly kind: 'wipe' }
   | { readonly kind: 'local' };
 
-/** A one-time install token: only its SHA-256 is kept. */
-export interface InstallTokenRecord {
+/** A one-time token a boot script hands its image (install, wipe): only its SHA-256 is kept. */
+export interface BootTokenRecord {
   readonly sha256: string;
   readonly expiresAtMs: number;
-  /** Set when the install plan was fetched with it: a second use is refused. */
+  /** Set when it was used (the install plan fetched, the wipe reported): a second use is refused. */
   readonly usedAtMs?: number;
 }
 
 /** The provisioner's and the agent's state of a node; absent until the node first meets either. */
 export interface NodeProvisioning {
   readonly boot: BootIntent;
-  readonly installToken?: InstallTokenRecord;
+  readonly installToken?: BootTokenRecord;
+  /** The token of the last wipe script served; the wipe image's report uses it up. */
+  readonly wipeToken?: BootTokenRecord;
   /** SHA-256 (hex) of the node's agent token; absent when it has none or it was revoked. */
   readonly agentTokenSha256?: string;
   /** When the agent holding the current token first called in. */
@@ -71,6 +75,10 @@ export interface NodeProvisioning {
   readonly installedAtMs?: number;
   /** The installer's message when it reported a failed install. */
   readonly installFailure?: string;
+  /** When the wipe image last reported every disk erased. */
+  readonly wipedAtMs?: number;
+  /** Why the last wipe failed, as the wipe image reported it (or as the provisioner found its report). */
+  readonly wipeFailure?: string;
 }
 
 export interface NodeRecord extends NodeStatus {

@@ -43,6 +43,8 @@ export interface ReadyStateModelOptions {
   readonly faults?: readonly FaultSpec[];
   /** Sees every orchestrator event as it is committed (a trace, a progress display). */
   readonly onEvent?: (event: StoredEvent) => void;
+  /** How long a decommission waits for the wipe report (default: decommission's own). */
+  readonly wipeTimeoutMs?: number;
 }
 
 export interface ReadyStateModel {
@@ -80,6 +82,7 @@ export async function startReadyStateModel(options: ReadyStateModelOptions): Pro
     agentApi: `https://${API_ADDRESS}`,
     caCertificatePem: ca.certificatePem,
     installTokenTtlMs: 60 * 60_000,
+    wipeTokenTtlMs: 2 * 60 * 60_000,
   });
   const agents = new AgentHub({ store, clock, random: random.fork('agents'), pollIntervalS: 10, maxHandOuts: 3, authCacheMs: 5_000 });
   const roles = readyStateRoles({ store, access, provisioner, agents });
@@ -90,7 +93,7 @@ export async function startReadyStateModel(options: ReadyStateModelOptions): Pro
     catalog,
     tokens,
     agents,
-    teardown: nodeTeardown({ store, withDriver: access.withDriver, revoke: (name) => provisioner.revoke(name) }),
+    teardown: nodeTeardown({ store, access, boot: provisioner, ...(options.wipeTimeoutMs === undefined ? {} : { wipeTimeoutMs: options.wipeTimeoutMs }) }),
     version: 'model',
     bmc: { enroller, control, random: random.fork('batches') },
     onInternalError: (error) => {

@@ -32,6 +32,8 @@ export const COMPONENT_FAULT_KINDS = [
   'sensor-excursion',
   /** A machine's OS install reports `failed` to the provisioner instead of `ok`. */
   'install-fail',
+  /** A machine's disk wipe reports `failed` to the provisioner instead of `ok` (the failing disk and those after it keep what they held). */
+  'wipe-fail',
   /** A model agent's install of one package fails as apt does (exit status 100): `params: { package: nginx }`. */
   'package-fail',
   /** A machine's model agent stops and stays stopped until the OS boots again. */

@@ -29,6 +29,12 @@ describe('layerOf', () => {
     expect(layerOf(on({ power: 'Off' }), node('decommissioning'), [])).toBe('decommissioning');
   });
 
+  it('shows a machine erasing its disks as wiping, whether or not the orchestrator has it decommissioning', () => {
+    expect(layerOf(on({ stage: 'wiping' }), node('decommissioning'), [])).toBe('wiping');
+    expect(layerOf(on({ stage: 'post' }), node('decommissioning'), [])).toBe('decommissioning');
+    expect(layerOf(on({ stage: 'wiping' }), undefined, [])).toBe('wiping');
+  });
+
   it('falls back to power for a stage it does not know', () => {
     expect(layerOf(on({ stage: 'firmware-update' }), undefined, [])).toBe('running');
   });

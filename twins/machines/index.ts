@@ -1,12 +1,12 @@
 /**
  * Model machines: what a server does after POST, in memory (model and wire
- * fidelity). Network boot, discovery and install follow docs/provisioning.md;
+ * fidelity). Network boot, discovery, install and wipe follow docs/provisioning.md;
  * the installed OS runs a model agent that applies work items to it.
  *
  * Events (`machine.subscribe(listener)` returns the unsubscribe function):
  *
  *   { type: 'stage', machine, atMs, stage, detail, error? }
- *       stage: off | post | network-boot | discovering | installing |
+ *       stage: off | post | network-boot | discovering | installing | wiping |
  *              booting-disk | running | halted
  *       detail: what is happening, for people ("PXE on eno1 (52:54:…)",
  *               "lab-r1-u01: writing debian 12 to sda"); error: why a boot
@@ -19,11 +19,12 @@
  *                      backoff {delayMs, reason} | exited {reason} | crashed {fault}
  *
  * Faults aimed at `node:<server>`: `install-fail` (the install reports failed
- * and the machine halts), `package-fail` {package} (that package's install
+ * and the machine halts), `wipe-fail` (erasing a disk fails: the wipe reports
+ * failed and the machine halts), `package-fail` {package} (that package's install
  * fails as apt does, exit status 100), `agent-crash` (the agent stops until the
  * OS boots again).
  */
-export { ModelMachine, type ModelMachineOptions, type MachineStage, type MachineEvent, type MachineListener } from './model-machine.js';
+export { ModelMachine, type ModelMachineOptions, type MachineStage, type MachineDisk, type MachineEvent, type MachineListener } from './model-machine.js';
 export { ModelOs, type OsFile, type OsService, type OsUser, type AgentConfig } from './model-os.js';
 export type { AgentActivity } from './model-agent.js';
 export { factsFromSpec, bootTargetFromSpec, type MachineFacts, type BootTarget } from './hardware.js';

@@ -9,7 +9,15 @@ import { ModelAgent, type AgentActivity } from './model-agent.js';
 import { ModelOs } from './model-os.js';
 import { checkMachineTimings, drawDuration, MACHINE_TIMING_PROFILES, type MachineTimings } from './timings.js';
 
-export type MachineStage = 'off' | 'post' | 'network-boot' | 'discovering' | 'installing' | 'booting-disk' | 'running' | 'halted';
+export type MachineStage = 'off' | 'post' | 'network-boot' | 'discovering' | 'installing' | 'wiping' | 'booting-disk' | 'running' | 'halted';
+
+/** A disk as the machine sees it: holding the installed OS, or blank (no partition table, no boot record, nothing to boot). */
+export interface MachineDisk {
+  readonly name: string;
+  readonly serial: string;
+  readonly sizeBytes: number;
+  readonly contents: 'os' | 'blank';
+}
 
 /** What subscribers hear; see the module's index for the shape. */
 export type MachineEvent =
@@ -35,7 +43,7 @@ export interface ModelMachineOptions {
   readonly timings?: MachineTimings;
 }
 
-/** Tries (and the wait between them) for the installer's and discovery image's reports. */
+/** Tries (and the wait between them) for the installer's, wipe image's and discovery image's reports. */
 const REPORT_TRIES = 3;
 const REPORT_RETRY_MS = 5_000;
 
@@ -54,7 +62,7 @@ interface Installed {
  * boot device (the override of this boot, else the BIOS order: network while no
  * disk holds an OS, then disk), network-boots by fetching the iPXE script for
  * its MAC from the provisioning network's boot server and following it into
- * discovery or install (docs/provisioning.md), boots its installed OS from
+ * discovery, install or wipe (docs/provisioning.md), boots its installed OS from
  * disk and runs the model agent there. Every wait is on the injected Clock,
  * and losing power (off, reset, cycle) aborts whatever is under way.
  */
@@ -98,9 +106,14 @@ export class ModelMachine implements Disposable {
     return this.current;
   }
 
-  /** The OS on the root disk, once installed (it persists across power cycles). */
+  /** The OS on the root disk, once installed (it persists across power cycles, not across a wipe). */
   get os(): ModelOs | undefined {
     return this.installed?.os;
+  }
+
+  /** Every disk and what it holds now. */
+  get disks(): readonly MachineDisk[] {
+    return this.facts.disks.map(({ name, serial, sizeBytes }) => ({ name, serial, sizeBytes, contents: this.installed?.diskName === name ? 'os' : 'blank' }));
   }
 
   /** Hears every stage change, console line and agent activity; call the result to stop. */
@@ -237,7 +250,8 @@ export class ModelMachine implements Disposable {
     const base = bootUrl.replace(/\/+$/, '');
     if (stage === 'discover') return this.discover(kernel, base, signal);
     if (stage === 'install') return this.install(kernel, base, signal);
-    throw new BootFailure(`kernel ${kernel.url}: drill.stage is ${JSON.stringify(stage ?? '')}, not discover or install`);
+    if (stage === 'wipe') return this.wipe(kernel, base, signal);
+    throw new BootFailure(`kernel ${kernel.url}: drill.stage is ${JSON.stringify(stage ?? '')}, not discover, install or wipe`);
   }
 
   private async discover(kernel: KernelLine, base: string, signal: AbortSignal): Promise<void> {
@@ -284,6 +298,34 @@ export class ModelMachine implements Disposable {
     await done({ status: 'ok' });
     this.emit({ type: 'console', machine: this.name, atMs: this.clock.now(), line: `drill: ${plan.os.name} ${plan.os.version} installed on ${disk.name}; rebooting` });
     this.server.powerAction('hard-reset');
+  }
+
+  /**
+   * The wipe image: erases each disk in turn (its OS goes with its disk),
+   * reports every disk erased, and powers off. A failure (the `wipe-fail`
+   * fault) is reported and the machine halts on it, the disks after the
+   * failing one untouched.
+   */
+  private async wipe(kernel: KernelLine, base: string, signal: AbortSignal): Promise<void> {
+    const node = kernel.args.get('drill.node');
+    const token = kernel.args.get('drill.token');
+    if (node === undefined || token === undefined) throw new BootFailure(`kernel ${kernel.url}: a wipe needs drill.node and drill.token`);
+    const done = (body: { status: 'ok'; disks: unknown[] } | { status: 'failed'; message: string }): Promise<MachineReply> =>
+      this.report(`${base}/boot/wipe/${encodeURIComponent(node)}/done`, token, body, signal);
+    for (const disk of this.facts.disks) {
+      this.setStage('wiping', `${node}: erasing ${disk.name} (${Math.round(disk.sizeBytes / 1e9)} GB)`);
+      await this.clock.sleep(drawDuration(this.bootRandom, this.timings.wipeDiskMs) + Math.round((disk.sizeBytes / 1e12) * drawDuration(this.bootRandom, this.timings.wipeTerabyteMs)), signal);
+      const fault = this.faults?.strike(this.server.faultTarget, ['wipe-fail']);
+      if (fault) {
+        const message = `erasing ${disk.name} failed (fault ${fault.id})`;
+        await done({ status: 'failed', message });
+        return this.setStage('halted', `wipe of ${node} failed`, message);
+      }
+      if (this.installed?.diskName === disk.name) this.installed = undefined;
+    }
+    await done({ status: 'ok', disks: this.facts.disks.map(({ name, serial, sizeBytes }) => ({ name, serial, sizeBytes })) });
+    this.emit({ type: 'console', machine: this.name, atMs: this.clock.now(), line: `drill: erased ${this.facts.disks.map((d) => d.name).join(', ')}; powering off` });
+    this.server.powerAction('off');
   }
 
   private newOs(plan: InstallPlan, agentScript: string): ModelOs {

@@ -12,6 +12,10 @@ export interface MachineTimings {
   readonly discoveryMs: DurationRange;
   /** Writing the OS to the root disk. */
   readonly installMs: DurationRange;
+  /** Wiping one disk, whatever its size: the secure erase command, zeroing the partition tables and boot records at both ends. */
+  readonly wipeDiskMs: DurationRange;
+  /** Wiping one disk, per (decimal) terabyte it holds: the part of an erase or discard that grows with the disk. */
+  readonly wipeTerabyteMs: DurationRange;
   /** From the boot loader on disk to the OS running its services. */
   readonly diskBootMs: DurationRange;
   /** Installing or removing one package. */
@@ -32,6 +36,8 @@ export const MACHINE_TIMING_PROFILES = {
   fast: {
     discoveryMs: range(2_000, 4_000),
     installMs: range(20_000, 40_000),
+    wipeDiskMs: range(500, 1_500),
+    wipeTerabyteMs: range(500, 1_000),
     diskBootMs: range(3_000, 6_000),
     packageMs: range(1_000, 3_000),
     fileMs: range(20, 50),
@@ -42,6 +48,8 @@ export const MACHINE_TIMING_PROFILES = {
   realistic: {
     discoveryMs: range(30_000, 90_000),
     installMs: range(240_000, 600_000),
+    wipeDiskMs: range(10_000, 30_000),
+    wipeTerabyteMs: range(2_000, 10_000),
     diskBootMs: range(20_000, 60_000),
     packageMs: range(3_000, 20_000),
     fileMs: range(20, 100),

@@ -5,7 +5,7 @@ import type { NodeLifecycle, OrchestratorNode, OrchestratorNodeRole, TwinPhysica
  * sees physically (power, boot stage) with what the orchestrator knows (node
  * lifecycle, node-role errors). Pure, so live mode and replay agree.
  */
-export const LAYERS = ['off', 'post', 'discovering', 'installing', 'ready', 'allocated', 'error', 'decommissioning', 'running'] as const;
+export const LAYERS = ['off', 'post', 'discovering', 'installing', 'ready', 'allocated', 'error', 'decommissioning', 'wiping', 'running'] as const;
 export type Layer = (typeof LAYERS)[number];
 
 export const LAYER_STYLE: Readonly<Record<Layer, { readonly label: string; readonly colour: string }>> = {
@@ -17,6 +17,7 @@ export const LAYER_STYLE: Readonly<Record<Layer, { readonly label: string; reado
   allocated: { label: 'allocated', colour: '#4a7dff' },
   error: { label: 'error', colour: '#ff4f61' },
   decommissioning: { label: 'decommissioning', colour: '#f08a3c' },
+  wiping: { label: 'wiping disks', colour: '#c2548f' },
   running: { label: 'on, not provisioned', colour: '#a7b1c2' },
 };
 
@@ -30,6 +31,7 @@ const STAGE_LAYER: Readonly<Record<string, Layer>> = {
   discovering: 'discovering',
   installing: 'installing',
   'booting-disk': 'installing',
+  wiping: 'wiping',
 };
 
 const LIFECYCLE_LAYER: Readonly<Record<NodeLifecycle, Layer | undefined>> = {
@@ -46,7 +48,8 @@ const LIFECYCLE_LAYER: Readonly<Record<NodeLifecycle, Layer | undefined>> = {
 export function layerOf(physical: TwinPhysicalState | undefined, node: OrchestratorNode | undefined, roles: readonly OrchestratorNodeRole[]): Layer {
   if (roles.some((r) => r.state.kind === 'error')) return 'error';
   const managed = node?.lifecycle === undefined ? undefined : LIFECYCLE_LAYER[node.lifecycle];
-  if (managed === 'decommissioning') return managed;
+  // A node being torn down shows as such, except while its disks are being erased: that is worth seeing.
+  if (managed === 'decommissioning') return physical?.stage === 'wiping' ? 'wiping' : managed;
   if (physical === undefined) return managed ?? 'off';
   if (physical.power === 'Off' || physical.power === 'PoweringOff') return 'off';
   const staged = physical.stage === undefined ? undefined : STAGE_LAYER[physical.stage];

@@ -106,21 +106,30 @@ export class IpmiDriver implements BmcDriver, FruReader, SensorReader, EventLogR
     throw completionCodeError(this.bmc, `${Commands.chassisControl.what} (${action})`, response.completionCode);
   }
 
+  async setBootOverride(override: BootOverride, signal?: AbortSignal): Promise<void> {
+    const flags1 = 0x80 | (override.persistent ? 0x40 : 0) | (override.mode === 'UEFI' ? 0x20 : 0);
+    await this.writeBootFlags([flags1, BOOT_DEVICE[override.device] << 2, 0x00, 0x00, 0x00], override.device, signal);
+  }
+
+  /** Boot flags with the valid bit clear and no device: the BMC drops any override (§28.13, parameter 5). */
+  async clearBootOverride(signal?: AbortSignal): Promise<void> {
+    await this.writeBootFlags([0x00, 0x00, 0x00, 0x00, 0x00], 'no override', signal);
+  }
+
   /**
    * Set System Boot Options as ipmitool does: mark parameters "set in
    * progress" (skipped when the BMC does not support it), clear the boot
    * info acknowledge, write the boot flags, then "set complete".
    */
-  async setBootOverride(override: BootOverride, signal?: AbortSignal): Promise<void> {
+  private async writeBootFlags(flags: readonly number[], what: string, signal: AbortSignal | undefined): Promise<void> {
     const setBootParam = (param: number, data: readonly number[]) => this.client.callRaw(Commands.setSystemBootOptions, [param, ...data], { signal });
     const inProgress = await setBootParam(BOOT_PARAM_SET_IN_PROGRESS, [0x01]);
     const useProgress = inProgress.completionCode === CC_OK;
     try {
       const ack = await setBootParam(BOOT_PARAM_INFO_ACK, [0x01, 0x01]);
       if (ack.completionCode !== CC_OK) throw completionCodeError(this.bmc, 'clear the boot info acknowledge', ack.completionCode);
-      const flags1 = 0x80 | (override.persistent ? 0x40 : 0) | (override.mode === 'UEFI' ? 0x20 : 0);
-      const flags = await setBootParam(BOOT_PARAM_FLAGS, [flags1, BOOT_DEVICE[override.device] << 2, 0x00, 0x00, 0x00]);
-      if (flags.completionCode !== CC_OK) throw completionCodeError(this.bmc, `set the boot flags (${override.device})`, flags.completionCode);
+      const written = await setBootParam(BOOT_PARAM_FLAGS, flags);
+      if (written.completionCode !== CC_OK) throw completionCodeError(this.bmc, `set the boot flags (${what})`, written.completionCode);
     } finally {
       if (useProgress) await setBootParam(BOOT_PARAM_SET_IN_PROGRESS, [0x00]).catch(() => undefined);
     }

@@ -3,7 +3,8 @@
  * payload every time (Enabled + Target + Mode: AMI/ASRock need it, Supermicro
  * reverts to Once otherwise: field notes 30, 36), PATCHes the `@Redfish.Settings`
  * object when the system has one (iDRAC10: FN 11), leaves the mode out where the
- * BMC has none, and re-sets a mode the BMC flipped while setting the device (FN 44).
+ * BMC has none, and re-sets a mode the BMC flipped while setting the device (FN 44);
+ * clears it the same way.
  */
 import type { BootDevice, BootMode, BootOverride, BootOverrideState } from '../bmc-driver.js';
 import { BmcBadRequestError, NotSupportedError } from '../errors.js';
@@ -70,11 +71,8 @@ export async function writeBootOverride(ctx: Ctx, override: BootOverride, signal
     Boot: { BootSourceOverrideEnabled: enabled, BootSourceOverrideTarget: target, ...(modeSettable ? { BootSourceOverrideMode: override.mode } : {}) },
   };
 
-  const settingsPath = link(optObject(system.body, '@Redfish.Settings'), 'SettingsObject');
-  const resource: Resource = settingsPath === undefined ? system : ((await ctx.client.getOptional(settingsPath, what, signal)) ?? { path: settingsPath, body: {}, etag: undefined });
-  const reply = await ctx.client.patch(resource, patch, what, { signal });
-  await awaitAccepted(ctx.client, ctx.cfg, reply, what, signal);
-  if (settingsPath !== undefined || !modeSettable) return; // staged for the next reset, or nothing to check
+  const staged = await patchBoot(ctx, system, patch, what, signal);
+  if (staged || !modeSettable) return; // staged for the next reset, or nothing to check
 
   const after = await readBootOverride(ctx, signal);
   if (after.mode !== undefined && after.mode !== override.mode) {
@@ -83,4 +81,39 @@ export async function writeBootOverride(ctx: Ctx, override: BootOverride, signal
     const fix = await ctx.client.patch(again, { Boot: { BootSourceOverrideMode: override.mode, BootSourceOverrideEnabled: enabled, BootSourceOverrideTarget: target } }, what, { signal });
     await awaitAccepted(ctx.client, ctx.cfg, fix, what, signal);
   }
+}
+
+/**
+ * Back to the normal boot order. The full payload again (field note 36):
+ * Disabled, the None target where the BMC lists it, and the mode as it is, so
+ * a BMC that resets what it is not sent keeps its mode.
+ */
+export async function disableBootOverride(ctx: Ctx, signal?: AbortSignal): Promise<void> {
+  const what = 'clear the boot override';
+  const system = await ctx.client.get(ctx.service.system.path, what, signal);
+  const boot = optObject(system.body, 'Boot');
+  if (boot === undefined) throw new NotSupportedError(ctx.client.bmc, `Failed to ${what}: ${system.path} has no Boot object`);
+  const targets = allowableValues(boot, 'BootSourceOverrideTarget');
+  const mode = optString(boot, 'BootSourceOverrideMode');
+  const patch: JsonObject = {
+    Boot: {
+      BootSourceOverrideEnabled: 'Disabled',
+      ...(targets === undefined || targets.includes('None') ? { BootSourceOverrideTarget: 'None' } : {}),
+      ...(mode === undefined ? {} : { BootSourceOverrideMode: mode }),
+    },
+  };
+  await patchBoot(ctx, system, patch, what, signal);
+}
+
+/**
+ * PATCHes the boot object where this system takes it: the `@Redfish.Settings`
+ * object when it has one (iDRAC10: FN 11), else the system itself. True when
+ * the change was staged in a settings object, to apply at the next reset.
+ */
+async function patchBoot(ctx: Ctx, system: Resource, patch: JsonObject, what: string, signal: AbortSignal | undefined): Promise<boolean> {
+  const settingsPath = link(optObject(system.body, '@Redfish.Settings'), 'SettingsObject');
+  const resource: Resource = settingsPath === undefined ? system : ((await ctx.client.getOptional(settingsPath, what, signal)) ?? { path: settingsPath, body: {}, etag: undefined });
+  const reply = await ctx.client.patch(resource, patch, what, { signal });
+  await awaitAccepted(ctx.client, ctx.cfg, reply, what, signal);
+  return settingsPath !== undefined;
 }

@@ -27,7 +27,7 @@ import type {
 } from '../bmc-driver.js';
 import { NotSupportedError } from '../errors.js';
 import { readBios, stageBios } from './bios.js';
-import { readBootOverride, writeBootOverride } from './boot.js';
+import { disableBootOverride, readBootOverride, writeBootOverride } from './boot.js';
 import { RedfishClient } from './client.js';
 import { resolveConfig, type RedfishDriverConfig, type ResolvedConfig } from './config.js';
 import { subscribe, unsubscribe } from './events.js';
@@ -102,6 +102,10 @@ export class RedfishDriver
 
   async setBootOverride(override: BootOverride, signal?: AbortSignal): Promise<void> {
     await writeBootOverride(await this.ctx(signal, 'boot-override'), override, signal);
+  }
+
+  async clearBootOverride(signal?: AbortSignal): Promise<void> {
+    await disableBootOverride(await this.ctx(signal, 'boot-override'), signal);
   }
 
   async fru(signal?: AbortSignal): Promise<FruInventory> {

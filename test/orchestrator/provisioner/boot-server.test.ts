@@ -98,7 +98,7 @@ describeWithHost('boot server over loopback, driven with curl', [commandOnPath('
     writeFileSync(join(dir, 'images', 'debian-12', 'vmlinuz'), 'KERNEL');
     writeFileSync(join(dir, 'secret'), 'not an image');
     server = await serveProvisioner({ host: '127.0.0.1', port: 0, handle: (request) => provisioner.handle(request), onInternalError: (error) => { throw error; }, imagesDir: join(dir, 'images') });
-    provisioner = new Provisioner({ store, clock, random: new CryptoRandom(), bootUrl: server.url, agentApi: 'https://127.0.0.1:8443', caCertificatePem: 'PEM', installTokenTtlMs: 60_000 });
+    provisioner = new Provisioner({ store, clock, random: new CryptoRandom(), bootUrl: server.url, agentApi: 'https://127.0.0.1:8443', caCertificatePem: 'PEM', installTokenTtlMs: 60_000, wipeTokenTtlMs: 60_000 });
   });
 
   afterAll(async () => {
@@ -179,6 +179,59 @@ describeWithHost('boot server over loopback, driven with curl', [commandOnPath('
     expect(types.slice(-4)).toEqual(['node.boot-intent', 'node.install-token', 'node.install-plan', 'node.installed']);
   });
 
+  it('wipes with a one-time token: the discovery image with drill.stage=wipe, one report, then discovery on the next boot', async () => {
+    await provisioner.setBootIntent('lab-r1-u01', { kind: 'wipe' });
+    const script = (await curl(`/boot/ipxe?mac=${NIC1}`)).body;
+    const token = tokenOf(script);
+    expect(token).toMatch(/^drillw_/);
+    expect(script).toBe(
+      [
+        '#!ipxe',
+        'echo drill: wiping every disk of lab-r1-u01',
+        `kernel ${server.url}/images/discovery/vmlinuz initrd=initrd.img drill.stage=wipe drill.boot=${server.url} drill.node=lab-r1-u01 drill.token=${token}`,
+        `initrd ${server.url}/images/discovery/initrd.img`,
+        'boot',
+        '',
+      ].join('\n'),
+    );
+    expect(JSON.stringify(await store.snapshot().then((s) => s.nodes.get('lab-r1-u01')))).not.toContain(token);
+    const disks = [
+      { name: 'sda', serial: 'HDD1', sizeBytes: 4_000_000_000_000 },
+      { name: 'nvme0n1', serial: 'SSD1', sizeBytes: 480_103_981_056 },
+    ];
+    expect((await curl('/boot/wipe/lab-r1-u01/done', { post: { status: 'ok', disks }, token: 'drillw_wrong' })).status).toBe(401);
+    expect(await curl('/boot/wipe/lab-r1-u01/done', { post: { status: 'ok', disks }, token })).toEqual({ status: 200, body: '{"node":"lab-r1-u01","boot":"discover"}' });
+    const again = await curl('/boot/wipe/lab-r1-u01/done', { post: { status: 'ok', disks }, token });
+    expect(again.status).toBe(401);
+    expect(JSON.parse(again.body).problem).toBe('wipe token already used');
+
+    // Blank disks: nothing installed, no agent, and the next boot discovers rather than handing over to an empty disk.
+    const provisioning = (await store.nodes()).get('lab-r1-u01')!.value.provisioning!;
+    expect(provisioning).toMatchObject({ boot: { kind: 'discover' }, wipedAtMs: expect.any(Number) });
+    expect([provisioning.installedAtMs, provisioning.agentTokenSha256, provisioning.wipeFailure]).toEqual([undefined, undefined, undefined]);
+    expect((await curl(`/boot/ipxe?mac=${NIC1}`)).body).toContain('drill.stage=discover');
+    const types = (await store.events(0, 1000)).filter((e) => e.subject === 'lab-r1-u01').map((e) => e.type);
+    expect(types.slice(-3)).toEqual(['node.boot-intent', 'node.wipe-token', 'node.wiped']);
+  });
+
+  it('keeps the wipe intent and records why when a wipe reports failure, leaves a disk out, or comes too late', async () => {
+    await provisioner.setBootIntent('lab-r1-u01', { kind: 'wipe' });
+    const failed = await curl('/boot/wipe/lab-r1-u01/done', { post: { status: 'failed', message: 'sda: secure erase failed: I/O error' }, token: tokenOf((await curl(`/boot/ipxe?mac=${NIC1}`)).body) });
+    expect(failed).toEqual({ status: 200, body: '{"node":"lab-r1-u01","boot":"wipe"}' });
+    const node = async () => (await store.nodes()).get('lab-r1-u01')!.value.provisioning!;
+    expect(await node()).toMatchObject({ boot: { kind: 'wipe' }, wipeFailure: 'sda: secure erase failed: I/O error' });
+
+    const partial = { status: 'ok', disks: [{ name: 'sda', serial: 'HDD1', sizeBytes: 4_000_000_000_000 }] };
+    expect((await curl('/boot/wipe/lab-r1-u01/done', { post: partial, token: tokenOf((await curl(`/boot/ipxe?mac=${NIC1}`)).body) })).body).toBe('{"node":"lab-r1-u01","boot":"wipe"}');
+    expect(await node()).toMatchObject({ boot: { kind: 'wipe' }, wipeFailure: 'the report leaves out disks discovery saw: nvme0n1 (serial SSD1)' });
+    expect((await store.events(0, 1000)).filter((e) => e.type === 'node.wipe-failed').map((e) => e.data['message'])).toEqual(['sda: secure erase failed: I/O error', 'the report leaves out disks discovery saw: nvme0n1 (serial SSD1)']);
+
+    const token = tokenOf((await curl(`/boot/ipxe?mac=${NIC1}`)).body);
+    offsetMs += 61_000;
+    const late = await curl('/boot/wipe/lab-r1-u01/done', { post: { status: 'failed', message: 'x' }, token });
+    expect([late.status, JSON.parse(late.body).problem]).toEqual([401, 'wipe token expired']);
+  });
+
   it('installs a node never discovered on the smallest solid-state drive its BMC listed', async () => {
     await provisioner.setBootIntent('lab-r1-u03', { kind: 'install', os: { name: 'debian', version: '12' } });
     const plan = await curl('/boot/install/lab-r1-u03/plan', { token: tokenOf((await curl(`/boot/ipxe?mac=${NIC3}`)).body) });
@@ -221,12 +274,16 @@ describeWithHost('boot server over loopback, driven with curl', [commandOnPath('
     expect((await curl('/boot/nothing')).status).toBe(404);
     expect(JSON.parse((await curl('/boot/install/%E0%A4%A/plan')).body)).toMatchObject({ field: 'path.node' });
     expect(JSON.parse((await curl('/boot/install/lab-r1-u01/done', { post: { status: 'maybe' } })).body)).toMatchObject({ field: 'status' });
+    const wipeReport = (body: unknown) => curl('/boot/wipe/lab-r1-u01/done', { post: body });
+    expect(await wipeReport({ status: 'ok', disks: [{ name: 'sda', sizeBytes: -1 }] })).toMatchObject({ status: 400, body: expect.stringContaining('"field":"disks[0].sizeBytes"') });
+    expect(JSON.parse((await wipeReport({ status: 'ok' })).body)).toMatchObject({ field: 'disks', problem: expect.stringContaining('disks must be a list'), fix: expect.stringContaining('every disk the image erased') });
+    expect(JSON.parse((await wipeReport({ status: 'failed' })).body)).toMatchObject({ field: 'message' });
   });
 });
 
 it('answers any discovery body with 200 or a 400 naming a field, never a crash (fast-check)', async () => {
   const fuzzStore = new SqliteStore({ path: ':memory:', clock });
-  const fuzz = new Provisioner({ store: fuzzStore, clock, random: new CryptoRandom(), bootUrl: 'http://127.0.0.1:1', agentApi: 'https://127.0.0.1:2', caCertificatePem: 'PEM', installTokenTtlMs: 1 });
+  const fuzz = new Provisioner({ store: fuzzStore, clock, random: new CryptoRandom(), bootUrl: 'http://127.0.0.1:1', agentApi: 'https://127.0.0.1:2', caCertificatePem: 'PEM', installTokenTtlMs: 1, wipeTokenTtlMs: 1 });
   const valid = facts(NIC1, 'S');
   const body = fc.oneof(
     fc.jsonValue(),
@@ -238,6 +295,30 @@ it('answers any discovery body with 200 or a 400 naming a field, never a crash (
       const response = await fuzz.handle(new Request('http://127.0.0.1:1/boot/discovery', { method: 'POST', body: JSON.stringify(value) }));
       const answer = (await response.json()) as Record<string, unknown>;
       if (response.status === 200) expect(answer).toHaveProperty('node');
+      else {
+        expect(response.status).toBe(400);
+        expect(answer).toEqual(expect.objectContaining({ field: expect.any(String), problem: expect.any(String), fix: expect.any(String) }));
+      }
+    }),
+    { numRuns: 300 },
+  );
+  await fuzzStore.close();
+});
+
+it('answers any wipe report body with a 400 naming a field, or, well-formed, a 401 for the missing token (fast-check)', async () => {
+  const fuzzStore = new SqliteStore({ path: ':memory:', clock });
+  await fuzzStore.commit([{ kind: 'node', value: { ...redfishNode, provisioning: { boot: { kind: 'wipe' } } }, expectedVersion: undefined }], []);
+  const fuzz = new Provisioner({ store: fuzzStore, clock, random: new CryptoRandom(), bootUrl: 'http://127.0.0.1:1', agentApi: 'https://127.0.0.1:2', caCertificatePem: 'PEM', installTokenTtlMs: 1, wipeTokenTtlMs: 1 });
+  const disk = fc.record({ name: fc.oneof(fc.string(), fc.jsonValue()), serial: fc.option(fc.string(), { nil: undefined }), sizeBytes: fc.oneof(fc.nat(), fc.integer(), fc.double(), fc.jsonValue()) }, { requiredKeys: ['name', 'sizeBytes'] });
+  const body = fc.oneof(
+    fc.jsonValue(),
+    fc.record({ status: fc.oneof(fc.constantFrom('ok', 'failed'), fc.string()), disks: fc.oneof(fc.array(disk), fc.jsonValue()), message: fc.oneof(fc.string(), fc.jsonValue()) }, { requiredKeys: ['status'] }),
+  );
+  await fc.assert(
+    fc.asyncProperty(body, async (value) => {
+      const response = await fuzz.handle(new Request(`http://127.0.0.1:1/boot/wipe/${redfishNode.name}/done`, { method: 'POST', body: JSON.stringify(value) }));
+      const answer = (await response.json()) as Record<string, unknown>;
+      if (response.status === 401) expect(answer['problem']).toBe('unknown wipe token');
       else {
         expect(response.status).toBe(400);
         expect(answer).toEqual(expect.objectContaining({ field: expect.any(String), problem: expect.any(String), fix: expect.any(String) }));

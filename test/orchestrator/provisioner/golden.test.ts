@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { bootstrapScript, discoverScript, dnsmasqConfig, installScript, localScript, READY_STATE_ROLES, renderShell } from '../../../orchestrator/index.js';
+import { bootstrapScript, discoverScript, dnsmasqConfig, installScript, localScript, READY_STATE_ROLES, renderShell, wipeScript } from '../../../orchestrator/index.js';
 
 const B = 'http://10.0.0.1:8080';
 const hosts = [{ name: 'lab-r1-u01', macs: ['52:54:00:00:00:01'], ipv4: '10.0.0.11' }];
@@ -28,6 +28,7 @@ const golden: Record<string, () => string> = {
   'discover.ipxe': () => discoverScript(B, '52:54:00:00:00:01'),
   'install.ipxe': () => installScript(B, { name: 'debian', version: '12' }, 'lab-r1-u01', 'drilli_TOKEN'),
   'local.ipxe': () => localScript('lab-r1-u01 is installed'),
+  'wipe.ipxe': () => wipeScript(B, 'lab-r1-u01', 'drillw_TOKEN'),
   'dnsmasq-range.conf': () => dnsmasqConfig({ interface: 'eno1', dhcp: dhcpRange, bootUrl: B, tftpRoot: '/srv/tftp', hosts }),
   'dnsmasq-proxy.conf': () => dnsmasqConfig({ interface: 'eno1', dhcp: { kind: 'proxy', network: '10.0.0.0', netmask: '255.255.255.0' }, bootUrl: B, tftpRoot: '/srv/tftp', hosts }),
   ...Object.fromEntries(READY_STATE_ROLES.map((role) => [`role-${role.spec.name}.sh`, () => roleShell(role.spec.name)])),

@@ -177,6 +177,16 @@ describe('IpmiDriver ↔ twin IpmiBmc, model fidelity', () => {
     expect(t.server.bootOverride).toEqual({ device: 'Hdd', persistence: 'Persistent', mode: 'Legacy' });
   });
 
+  it('clears a persistent override: the next boots follow the normal boot order', async () => {
+    const t = await start({ initialPower: 'On' });
+    const driver = t.driver();
+    await t.settle(driver.setBootOverride({ device: 'Pxe', persistent: true, mode: 'UEFI' }));
+    await t.settle(driver.clearBootOverride());
+    expect(t.server.bootOverride.device).toBe('None');
+    await t.settle(driver.power('ForceRestart'));
+    expect(t.server.lastBoot).toMatchObject({ device: 'None' });
+  });
+
   it('reads the FRU: the serials and product data of the server identity', async () => {
     const identity = identityFor(7);
     const t = await start({ identity });

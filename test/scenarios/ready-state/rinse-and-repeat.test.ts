@@ -37,6 +37,16 @@ async function endState(): Promise<unknown> {
 }
 
 const cycles: unknown[] = [];
+/** After each round of decommissions: what each machine holds and does, and what the orchestrator knows of it. */
+const wiped: unknown[] = [];
+
+async function afterDecommission(): Promise<unknown> {
+  const nodes = (await model.store.nodes());
+  return [...model.fleet.servers.values()].map(({ spec, machine, server }) => {
+    const node = nodes.get(spec.name)!.value;
+    return { name: spec.name, os: machine.os, disks: [...new Set(machine.disks.map((d) => d.contents))], power: server.power, override: server.bootOverride.device, boot: node.provisioning?.boot.kind, installed: node.provisioning?.installedAtMs };
+  });
+}
 
 beforeAll(async () => {
   model = await startReadyStateModel({ datacenter: parseDatacenterSpec(readFileSync(LAB, 'utf8'), { source: LAB }) });
@@ -46,8 +56,9 @@ beforeAll(async () => {
   for (let cycle = 2; cycle <= 3; cycle++) {
     for (const name of model.fleet.servers.keys()) {
       const down = await model.api('POST', `/api/v1/nodes/${name}/decommission`, { reason: `rinse ${cycle}` });
-      expect(down).toMatchObject({ status: 200, body: { lifecycle: 'wiped', paused: true } });
+      expect(down).toMatchObject({ status: 200, body: { lifecycle: 'wiped', paused: true, boot: 'discover' } });
     }
+    wiped.push(await afterDecommission());
     for (const name of model.fleet.servers.keys()) expect((await model.api('POST', `/api/v1/nodes/${name}/reprovision`)).status).toBe(200);
     await model.settle('lab-ready', 4 * 3_600_000);
     cycles.push(await endState());
@@ -63,6 +74,15 @@ describe('rinse and repeat on the lab (model fidelity)', () => {
     for (const state of cycles) expect((state as { nodes: unknown[][] }).nodes.every(([, lifecycle, paused]) => lifecycle === 'ready' && paused === false)).toBe(true);
   });
 
+  it('erases every disk before each reinstall: no OS anywhere, no boot override left, the host off, the next boot a discovery', () => {
+    expect(wiped).toHaveLength(2);
+    for (const round of wiped) {
+      for (const machine of round as Array<{ name: string }>) {
+        expect(machine).toEqual({ name: machine.name, os: undefined, disks: ['blank'], power: 'Off', override: 'None', boot: 'discover', installed: undefined });
+      }
+    }
+  });
+
   it('ends in the same state on the 2nd and 3rd run as on the 1st', () => {
     expect(cycles).toHaveLength(3);
     expect(cycles[1]).toEqual(cycles[0]);
@@ -75,5 +95,16 @@ describe('rinse and repeat on the lab (model fidelity)', () => {
     expect(walk).toEqual(['configured', 'provisioning', 'ready', ...Array(2).fill(['decommissioning', 'wiped', 'provisioning', 'ready']).flat()]);
     expect(events.filter((e) => e.type === 'node.installed' && e.subject === 'lab-r1-u03')).toHaveLength(3);
     expect(events.filter((e) => e.type === 'node.agent-revoked' && e.subject === 'lab-r1-u03')).toHaveLength(2);
+    const teardown = events.filter((e) => e.subject === 'lab-r1-u03' && e.seq > events.findLast((x) => x.type === 'node.lifecycle' && x.subject === 'lab-r1-u03' && x.data['to'] === 'decommissioning')!.seq - 1);
+    expect(teardown.map((e) => (e.type === 'node.lifecycle' ? `lifecycle ${String(e.data['to'])}` : e.type)).filter((t) => t !== 'node.reprovision').slice(0, 8)).toEqual([
+      'lifecycle decommissioning',
+      'node.agent-revoked',
+      'node.boot-intent',
+      'node.wipe-boot',
+      'node.wipe-token',
+      'node.wiped',
+      'node.boot-override-cleared',
+      'lifecycle wiped',
+    ]);
   });
 });

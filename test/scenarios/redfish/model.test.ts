@@ -222,6 +222,17 @@ describe.each(REDFISH_FLAVOURS)('RedfishDriver ↔ twin RedfishBmc (%s), model f
     expect(t.server.lastBoot).toMatchObject({ device: 'None' }); // back to the normal boot order
   });
 
+  it('clears a one-time PXE override before it is used: the next boot follows the normal boot order', async () => {
+    const t = await start(flavour, { initialPower: 'On' });
+    const driver = t.driver();
+    await t.settle(driver.setBootOverride({ device: 'Pxe', persistent: false, mode: 'UEFI' }));
+    await t.settle(driver.clearBootOverride());
+    expect(t.server.bootOverride).toMatchObject({ device: 'None', mode: 'Uefi' });
+    expect(await t.settle(driver.bootOverride())).toMatchObject({ enabled: 'Disabled', device: undefined });
+    await rebootAndWait(t, driver);
+    expect(t.server.lastBoot).toMatchObject({ device: 'None' });
+  });
+
   it(`sets a persistent legacy disk boot ${data.boot.enabled.includes('Continuous') ? 'that survives reboots' : '— refused as NotSupported (no Continuous)'}`, async () => {
     const t = await start(flavour, { initialPower: 'On' });
     const driver = t.driver();

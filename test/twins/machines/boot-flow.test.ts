@@ -8,7 +8,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../../sim/index.js';
-import { factsFromSpec, type MachineEvent } from '../../../twins/index.js';
+import { factsFromSpec, MACHINE_TIMING_PROFILES, type MachineEvent } from '../../../twins/index.js';
 import { startModelTwin, type ModelTwin } from './support/model-twin.js';
 
 const U1 = 'r1-u01';
@@ -166,6 +166,58 @@ describe('install, reboot, disk boot, agent', () => {
     await t.until(() => t.peer.results.length === 1);
     expect(t.peer.results[0]!.body.exitStatus).toBe(2);
     expect(t.peer.results[0]!.body.output).toMatch(/resources\[0\]\.path: path must be absolute — write e\.g\. \/etc\/ntp\.conf/);
+  });
+});
+
+/** Boots the installed U1 once from the network (a one-time PXE override and a reset) while the peer says wipe. */
+async function wiping(t: ModelTwin): Promise<number> {
+  await installed(t);
+  t.peer.wipe(U1);
+  const { server } = t.servers.get(U1)!;
+  const from = t.events.length;
+  server.setBootOverride({ device: 'Pxe', mode: 'Uefi', persistence: 'Once' });
+  server.powerAction('hard-reset');
+  return from;
+}
+
+describe('wipe', () => {
+  it('erases every disk, reports them with its one-time token, and powers off; with no OS left the next boot is from the network', async () => {
+    const t = await start();
+    const { machine, server, spec } = t.servers.get(U1)!;
+    const from = await wiping(t);
+    expect(machine.disks.map((d) => d.contents)).toEqual(['os', 'blank']);
+    await t.until(() => t.peer.wipeReports.length === 1 && machine.stage === 'off');
+
+    expect(t.peer.wipeReports).toEqual([{ node: U1, body: { status: 'ok', disks: spec.disks.map((d) => ({ name: d.name, serial: d.serial, sizeBytes: d.sizeGB * 1e9 })) } }]);
+    expect(t.peer.bootLog.filter((r) => r.path === `/boot/wipe/${U1}/done`).map((r) => r.authorization)).toEqual([expect.stringMatching(/^Bearer wipe-r1-u01-/)]);
+    expect(machine.os).toBeUndefined();
+    expect(machine.disks).toEqual(spec.disks.map((d) => ({ name: d.name, serial: d.serial, sizeBytes: d.sizeGB * 1e9, contents: 'blank' })));
+    expect(server.power).toBe('Off');
+    const after = t.events.slice(from).filter((e) => e.machine === U1);
+    expect(stagesOf(after, U1)).toEqual(['post', 'network-boot', 'wiping', 'wiping', 'off']);
+    expect(after.filter((e) => e.type === 'stage' && e.stage === 'wiping').map((e) => (e.type === 'stage' ? e.detail : ''))).toEqual([`${U1}: erasing sda (240 GB)`, `${U1}: erasing sdb (240 GB)`]);
+
+    // Each disk takes its fixed part plus its per-terabyte part of the fast profile.
+    const { wipeDiskMs, wipeTerabyteMs } = MACHINE_TIMING_PROFILES.fast;
+    const startedAt = after.find((e) => e.type === 'stage' && e.stage === 'wiping')!.atMs;
+    const tookMs = after.at(-1)!.atMs - startedAt;
+    expect(tookMs).toBeGreaterThanOrEqual(2 * (wipeDiskMs.minMs + 0.24 * wipeTerabyteMs.minMs) - 2);
+    expect(tookMs).toBeLessThanOrEqual(2 * (wipeDiskMs.maxMs + 0.24 * wipeTerabyteMs.maxMs) + 1_000);
+
+    // The peer now says discover; with no OS on any disk, the BIOS order tries the network first.
+    server.powerAction('on');
+    await t.until(() => t.peer.discoveries.length === 1);
+  });
+
+  it('wipe-fail: the wipe reports failed and the machine halts; the failing disk and those after it keep what they held', async () => {
+    const t = await start([{ target: `node:${U1}`, kind: 'wipe-fail', atMs: 0 }]);
+    const { machine } = t.servers.get(U1)!;
+    await wiping(t);
+    await t.untilStage(U1, 'halted');
+    expect(t.peer.wipeReports).toEqual([{ node: U1, body: { status: 'failed', message: 'erasing sda failed (fault fault-0)' } }]);
+    expect(t.events.at(-1)).toMatchObject({ stage: 'halted', detail: `wipe of ${U1} failed`, error: 'erasing sda failed (fault fault-0)' });
+    expect(machine.disks.map((d) => d.contents)).toEqual(['os', 'blank']);
+    expect(machine.os?.hostname).toBe(U1);
   });
 });
 

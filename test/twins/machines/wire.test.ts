@@ -18,7 +18,7 @@ import { ProvisioningPeer } from './support/provisioning-peer.js';
 
 /** Short modelled durations: this suite runs on real time. */
 const ms = (minMs: number, maxMs = minMs) => ({ minMs, maxMs });
-const QUICK: MachineTimings = { discoveryMs: ms(5), installMs: ms(10, 20), diskBootMs: ms(5), packageMs: ms(5, 10), fileMs: ms(1), serviceMs: ms(1), commandMs: ms(1), requestTimeoutMs: 5_000 };
+const QUICK: MachineTimings = { discoveryMs: ms(5), installMs: ms(10, 20), wipeDiskMs: ms(5), wipeTerabyteMs: ms(5), diskBootMs: ms(5), packageMs: ms(5, 10), fileMs: ms(1), serviceMs: ms(1), commandMs: ms(1), requestTimeoutMs: 5_000 };
 
 /** Serves a Fetch handler behind a node server on 127.0.0.1, on a port the kernel picks. */
 async function listen(server: http.Server | https.Server, handler: () => HttpHandler, stack: DisposableStack): Promise<number> {

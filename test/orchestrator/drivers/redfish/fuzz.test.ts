@@ -72,6 +72,7 @@ const OPERATIONS: ReadonlyArray<[string, (d: RedfishDriver) => Promise<unknown>]
   ['fru', (d) => d.fru()],
   ['power', (d) => d.power('ForceRestart')],
   ['setBootOverride', (d) => d.setBootOverride({ device: 'Pxe', persistent: false, mode: 'UEFI' })],
+  ['clearBootOverride', (d) => d.clearBootOverride()],
   ['setBiosPending', (d) => d.setBiosPending({ ProcTurboMode: 'Disabled' })],
 ];
 

@@ -201,6 +201,15 @@ describe('boot override', () => {
     expect(await m.run(() => d.bootOverride())).toEqual({ enabled: 'Once', device: 'Pxe', rawTarget: 'Pxe', mode: 'UEFI' });
   });
 
+  it('clears it with the full payload (Disabled, None, the mode as it is)', async () => {
+    const { fake, m } = setup();
+    const d = m.driver();
+    await m.run(() => d.setBootOverride({ device: 'Pxe', persistent: true, mode: 'Legacy' }));
+    await m.run(() => d.clearBootOverride());
+    expect(fake.calls('PATCH', '/Systems/1')[1]!.body).toEqual({ Boot: { BootSourceOverrideEnabled: 'Disabled', BootSourceOverrideTarget: 'None', BootSourceOverrideMode: 'Legacy' } });
+    expect(await m.run(() => d.bootOverride())).toMatchObject({ enabled: 'Disabled', device: undefined });
+  });
+
   it('leaves the mode out where the BMC has no BootSourceOverrideMode', async () => {
     const { fake, m } = setup({ bootModeAbsent: true });
     await m.run(() => m.driver().setBootOverride({ device: 'Hdd', persistent: true, mode: 'Legacy' }));

@@ -8,7 +8,7 @@
  */
 import type { HttpHandler } from '../../../../sim/index.js';
 
-export type BootMode = { kind: 'discover' } | { kind: 'install'; node: string } | { kind: 'local' } | { kind: 'script'; text: string };
+export type BootMode = { kind: 'discover' } | { kind: 'install'; node: string } | { kind: 'wipe'; node: string; token: string } | { kind: 'local' } | { kind: 'script'; text: string };
 
 export interface WorkItemSpec {
   readonly id: string;
@@ -51,6 +51,7 @@ export class ProvisioningPeer {
   readonly nodes = new Map<string, PeerNode>();
   readonly discoveries: Array<{ mac: string; facts: any }> = [];
   readonly installReports: Array<{ node: string; body: any }> = [];
+  readonly wipeReports: Array<{ node: string; body: any }> = [];
   readonly results: Array<{ node: string; id: string; body: any }> = [];
   readonly bootLog: LoggedRequest[] = [];
   readonly agentLog: LoggedRequest[] = [];
@@ -72,6 +73,11 @@ export class ProvisioningPeer {
     node.mode = { kind: 'install', node: name };
     node.installToken = `install-${name}-${++this.tokens}`;
     node.installTokenUsed = false;
+  }
+
+  /** Marks a node for a wipe with a fresh one-time token; its report sends it back to discovery. */
+  wipe(name: string): void {
+    this.node(name).mode = { kind: 'wipe', node: name, token: `wipe-${name}-${++this.tokens}` };
   }
 
   enqueue(name: string, item: WorkItemSpec): void {
@@ -110,6 +116,8 @@ export class ProvisioningPeer {
         return `#!ipxe\necho drill: discovery boot for ${mac}\nkernel ${B}/images/discovery/vmlinuz initrd=initrd.img drill.stage=discover drill.boot=${B} drill.mac=${mac}\ninitrd ${B}/images/discovery/initrd.img\nboot\n`;
       case 'install':
         return `#!ipxe\necho drill: installing debian-12 on ${mode.node}\nkernel ${B}/images/debian-12/vmlinuz initrd=initrd.img drill.stage=install drill.boot=${B} drill.node=${mode.node} drill.token=${node?.installToken ?? ''}\ninitrd ${B}/images/debian-12/initrd.img\nboot\n`;
+      case 'wipe':
+        return `#!ipxe\necho drill: wiping every disk of ${mode.node}\nkernel ${B}/images/discovery/vmlinuz initrd=initrd.img drill.stage=wipe drill.boot=${B} drill.node=${mode.node} drill.token=${mode.token}\ninitrd ${B}/images/discovery/initrd.img\nboot\n`;
       case 'local':
         return '#!ipxe\necho drill: boot from local disk\nexit\n';
       case 'script':
@@ -166,6 +174,15 @@ export class ProvisioningPeer {
         if (body.status === 'ok') node.mode = { kind: 'local' };
         return new Response(null, { status: 204 });
       }
+    }
+    const wipe = /^\/boot\/wipe\/([^/]+)\/done$/.exec(url.pathname);
+    if (wipe && request.method === 'POST') {
+      const node = this.nodes.get(decodeURIComponent(wipe[1]!));
+      if (node?.mode.kind !== 'wipe' || request.headers.get('authorization') !== `Bearer ${node.mode.token}`) return json(401, { problem: 'unknown wipe token' });
+      const body = (await request.json()) as { status?: unknown };
+      this.wipeReports.push({ node: node.name, body });
+      if (body.status === 'ok') node.mode = { kind: 'discover' };
+      return json(200, { node: node.name, boot: node.mode.kind });
     }
     return json(404, { problem: `no route ${request.method} ${url.pathname}` });
   };
