@@ -132,6 +132,9 @@ export class SqliteStore implements Store {
   constructor(options: SqliteStoreOptions) {
     this.clock = options.clock;
     this.db = new Database(options.path);
+    // Takes effect only when the file is new. A tick writes one role's node-roles
+    // over many nodes, neighbouring rows: bigger pages mean fewer of them to write.
+    this.db.pragma('page_size = 16384');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('cache_size = -65536');
