@@ -174,7 +174,12 @@ export async function startOrchestrator(options: ServeOptions, version: string, 
       await annealer.stop();
       await boot?.close();
       await server.close();
-      await store.close();
+      // After the API (no new wipe can start), before the store (the stopped wipes record their event in it).
+      try {
+        await teardown.close();
+      } finally {
+        await store.close();
+      }
     },
   };
 }

@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import { LifecycleTransitionError, TeardownError, transitionNode } from '../lifecycle/index.js';
 import type { NodeRecord, Versioned } from '../store/index.js';
-import { bmcFailure } from './bmc-routes.js';
 import { ApiError, type ApiContext, type NodeTeardown, type Route } from './route.js';
 import * as S from './schemas.js';
 import { nodeView } from './views.js';
@@ -33,20 +32,22 @@ export const LIFECYCLE_ROUTES: readonly Route[] = [
     method: 'post',
     path: '/api/v1/nodes/{name}/decommission',
     summary:
-      'Tear a node down to wiped: every node-role on it back to proposed, agent revoked, every disk erased by a network boot into the wipe image, boot override cleared, host off; answers once the wipe has reported (or failed), and the node stays paused until reprovisioned',
+      'Start tearing a node down to wiped: every node-role on it back to proposed, agent revoked, every disk erased by a network boot into the wipe image, boot override cleared, host off; the node stays paused until reprovisioned',
+    accepted:
+      'Accepted: the decision is committed and the node (as returned) is decommissioning; the wipe goes on in the background, minutes to hours. Its end is an event on GET /api/v1/events/stream: node.lifecycle to wiped, or node.decommission-failed with the message (decommission it again to start over)',
     auth: true,
     body: S.DecommissionInput,
     response: S.Node,
-    status: 200,
+    status: 202,
     handle: async (ctx, { params, body }) => {
       const node = await existingNode(ctx, params.name!);
       if (node.value.lifecycle === undefined) throw new ApiError(409, `node ${node.value.name} was never enrolled, so there is nothing to tear down`, 'enroll its BMC first');
       await teardown(ctx)
         .decommission(node.value.name, (body as z.infer<typeof S.DecommissionInput>).reason)
         .catch((error: unknown) => {
-          throw teardownFailure(node.value.name, error);
+          throw teardownFailure(error);
         });
-      return { status: 200, body: nodeView(await existingNode(ctx, node.value.name)) };
+      return { status: 202, body: nodeView(await existingNode(ctx, node.value.name)) };
     },
   },
   {
@@ -61,7 +62,7 @@ export const LIFECYCLE_ROUTES: readonly Route[] = [
       await teardown(ctx)
         .reprovision(node.value.name)
         .catch((error: unknown) => {
-          throw teardownFailure(node.value.name, error);
+          throw teardownFailure(error);
         });
       return { status: 200, body: nodeView(await existingNode(ctx, node.value.name)) };
     },
@@ -79,18 +80,18 @@ function teardown(ctx: ApiContext): NodeTeardown {
   return ctx.teardown;
 }
 
-const TEARDOWN_STATUS: Readonly<Record<TeardownError['code'], number>> = {
+/** What a refused decommission or reprovision answers; a wipe's own failures come later, as node.decommission-failed events. */
+const TEARDOWN_STATUS: Readonly<Partial<Record<TeardownError['code'], number>>> = {
   TEARDOWN_UNKNOWN_NODE: 404,
   TEARDOWN_NO_BMC: 409,
   TEARDOWN_UNFINISHED: 409,
+  TEARDOWN_UNDER_WAY: 409,
   TEARDOWN_NO_BOOT_SERVER: 503,
-  // The machine, not the request, failed: a gateway's answer, as for a BMC that refused.
-  TEARDOWN_WIPE_FAILED: 502,
-  TEARDOWN_WIPE_TIMEOUT: 504,
+  TEARDOWN_STOPPED: 503,
 };
 
-/** A teardown that stopped, as the operator needs it; BMC failures as the BMC endpoints answer them. */
-function teardownFailure(node: string, error: unknown): unknown {
-  if (error instanceof TeardownError) return new ApiError(TEARDOWN_STATUS[error.code], error.problem, error.fix);
-  return bmcFailure(node, error);
+/** A refused teardown as the operator needs it. */
+function teardownFailure(error: unknown): unknown {
+  if (error instanceof TeardownError) return new ApiError(TEARDOWN_STATUS[error.code] ?? 500, error.problem, error.fix);
+  return error;
 }

@@ -22,7 +22,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Reco
       parameters: [...pathParams, ...queryParams],
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
       responses: {
-        [String(route.status)]: route.status === 204 ? { description: 'Done (no body)' } : { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } },
+        [String(route.status)]: route.status === 204 ? { description: 'Done (no body)' } : { description: route.accepted ?? 'OK', content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } },
         ...(route.auth ? { '401': errors } : {}),
         ...(route.body || route.query || route.path.includes('{') ? { '400': errors, '404': errors } : {}),
       },

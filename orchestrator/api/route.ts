@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AgentHub } from '../agent/index.js';
 import type { RoleCatalog } from '../annealer/index.js';
 import type { Enroller, NodeControl } from '../discovery/index.js';
+import type { TeardownService } from '../lifecycle/index.js';
 import type { Random } from '../ports/random.js';
 import type { NodeRecord, Store, Versioned } from '../store/index.js';
 
@@ -15,11 +16,8 @@ export interface BmcServices {
   readonly random: Random;
 }
 
-/** What the decommission endpoints drive (the node's BMC, the provisioner, the store). */
-export interface NodeTeardown {
-  decommission(node: string, reason: string): Promise<void>;
-  reprovision(node: string): Promise<void>;
-}
+/** What the decommission endpoints drive (the node's BMC, the provisioner, the store); closing it is its owner's business. */
+export type NodeTeardown = Pick<TeardownService, 'decommission' | 'reprovision'>;
 
 export interface ApiContext {
   readonly store: Store;
@@ -59,6 +57,8 @@ export interface Route {
   readonly body?: z.ZodType;
   readonly response: z.ZodType;
   readonly status: number;
+  /** For a 202: what was accepted and how its end shows (the OpenAPI document's answer description). */
+  readonly accepted?: string;
   handle(ctx: ApiContext, input: RouteInput): Promise<RouteResult>;
 }
 

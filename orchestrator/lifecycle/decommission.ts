@@ -25,19 +25,27 @@ export interface DecommissionDeps {
   readonly pollMs?: number;
 }
 
+/** A decommission whose decision is committed; `finished` settles when its wipe has ended, `wiped` or recorded as failed. */
+export interface StartedDecommission {
+  readonly finished: Promise<void>;
+}
+
 /**
- * Tears a node down to `wiped`, its disks erased. The decision is committed
- * before anything is touched (lifecycle `decommissioning`, node paused, every
+ * Starts tearing a node down to `wiped`, its disks erased, and resolves once
+ * the decision is committed (lifecycle `decommissioning`, node paused, every
  * node-role on it back to `proposed` without its last good run, so each layer
- * runs again from scratch once reprovisioned); then the agent is revoked, the
- * boot intent set to wipe, the host network-booted once through its BMC into
- * the wipe image, and its report awaited; the boot override is cleared, the
- * host left off, and the node moved to `wiped`, still paused. Every step is an
- * event. A failure leaves the node `decommissioning` with a
- * `node.decommission-failed` event, and running this again starts over: every
- * step is safe to repeat, so a crash midway needs nothing but a retry.
+ * runs again from scratch once reprovisioned). The wipe goes on in the
+ * background: the agent revoked, the boot intent set to wipe, the host
+ * network-booted once through its BMC into the wipe image, and its report
+ * awaited; the boot override is cleared, the host left off, and the node
+ * moved to `wiped`, still paused. Every step is an event. A failure, or
+ * `signal` aborted while the report is awaited, leaves the node
+ * `decommissioning` with a `node.decommission-failed` event, and running this
+ * again starts over: every step is safe to repeat, so a crash midway needs
+ * nothing but a retry. `finished` rejects only when that event itself could
+ * not be committed.
  */
-export async function decommissionNode(deps: DecommissionDeps, name: string, reason: string): Promise<void> {
+export async function startDecommission(deps: DecommissionDeps, name: string, reason: string, signal: AbortSignal): Promise<StartedDecommission> {
   const { store, access, boot } = deps;
   const node = await access.node(name);
   if (!node) throw new TeardownError('TEARDOWN_UNKNOWN_NODE', name, `Failed to decommission ${name}: no such node`, 'list them with drill nodes list', false);
@@ -46,14 +54,24 @@ export async function decommissionNode(deps: DecommissionDeps, name: string, rea
     throw new TeardownError('TEARDOWN_NO_BOOT_SERVER', name, `Failed to decommission ${name}: this orchestrator serves no boot server to network-boot it into the wipe image`, 'start it with --boot-listen HOST:PORT on the provisioning network', false);
   }
   await beginTeardown(store, name, reason);
+  return { finished: finishTeardown(deps, boot, node, reason, signal) };
+}
+
+/** The wipe and the move to `wiped`; whatever stops them is recorded as `node.decommission-failed`, never thrown. */
+async function finishTeardown(deps: DecommissionDeps, boot: TeardownBoot, node: NodeRecord, reason: string, signal: AbortSignal): Promise<void> {
+  const name = node.name;
   try {
-    await wipe(deps, boot, node);
-  } catch (error) {
+    await wipe(deps, boot, node, signal);
+    await moveNode(deps.store, name, 'wiped', reason);
+  } catch (thrown) {
+    const error = signal.aborted && thrown === signal.reason ? stoppedError(name) : thrown;
     const retryable = error instanceof TeardownError || error instanceof BmcError ? error.retryable : false;
-    await store.commit([], [{ type: 'node.decommission-failed', subject: name, data: { message: error instanceof Error ? error.message : String(error), retryable } }]);
-    throw error;
+    await deps.store.commit([], [{ type: 'node.decommission-failed', subject: name, data: { message: error instanceof Error ? error.message : String(error), retryable } }]);
   }
-  await moveNode(store, name, 'wiped', reason);
+}
+
+function stoppedError(name: string): TeardownError {
+  return new TeardownError('TEARDOWN_STOPPED', name, `Failed to wipe ${name}: the orchestrator stopped while waiting for its wipe report`, `run drill nodes decommission ${name} again to finish it`, true);
 }
 
 /** Lifecycle `decommissioning`, paused, its node-roles back to `proposed`: one commit, before any side effect. */
@@ -77,7 +95,7 @@ async function beginTeardown(store: Store, name: string, reason: string): Promis
 }
 
 /** Network-boots the node into the wipe image and waits for its report; leaves no boot override behind, and the host off. */
-async function wipe(deps: DecommissionDeps, boot: TeardownBoot, node: NodeRecord): Promise<void> {
+async function wipe(deps: DecommissionDeps, boot: TeardownBoot, node: NodeRecord, signal: AbortSignal): Promise<void> {
   const { store, access } = deps;
   const name = node.name;
   const event = (type: string, data: Record<string, unknown>) => store.commit([], [{ type, subject: name, data }]);
@@ -97,7 +115,7 @@ async function wipe(deps: DecommissionDeps, boot: TeardownBoot, node: NodeRecord
     pollMs: deps.pollMs ?? 5_000,
     outcome: (p) => (p?.wipeFailure !== undefined ? { failure: p.wipeFailure } : p?.wipedAtMs !== undefined && p.wipedAtMs >= since ? 'wiped' : undefined),
     bootAgain: bootWipe,
-  });
+  }, signal);
   // Taken by the wipe boot, or still set when the wipe never booted: either way none is left for the next boot.
   const poweredOff = await access.withDriver(node, async (driver, signal) => {
     await driver.clearBootOverride(signal);
@@ -126,7 +144,55 @@ export function reprovisionNode(store: Store, name: string): Promise<void> {
   });
 }
 
-/** Decommission and reprovision over the same dependencies, as the API's teardown takes them. */
-export function nodeTeardown(deps: DecommissionDeps): { decommission(node: string, reason: string): Promise<void>; reprovision(node: string): Promise<void> } {
-  return { decommission: (node, reason) => decommissionNode(deps, node, reason), reprovision: (node) => reprovisionNode(deps.store, node) };
+/** Decommission and reprovision over the same dependencies, as the API takes them, with the wipes under way tracked per node. */
+export interface TeardownService {
+  /** Resolves once the decision is committed; the wipe goes on in the background and ends with an event. */
+  decommission(node: string, reason: string): Promise<void>;
+  reprovision(node: string): Promise<void>;
+  /**
+   * Stops waiting for the wipes under way (each node stays `decommissioning`
+   * with a `node.decommission-failed` event) and refuses new ones; resolves
+   * when every wipe has stopped. Call it before closing the store.
+   */
+  close(): Promise<void>;
+}
+
+export function nodeTeardown(deps: DecommissionDeps): TeardownService {
+  const stopping = new AbortController();
+  const underWay = new Map<string, Promise<void>>();
+  /** Wipes whose failure could not be recorded as an event: `close()` throws them rather than lose them. */
+  const unrecorded: unknown[] = [];
+  return {
+    decommission: async (node, reason) => {
+      if (stopping.signal.aborted) {
+        throw new TeardownError('TEARDOWN_STOPPED', node, `Failed to decommission ${node}: the orchestrator is stopping`, `run drill nodes decommission ${node} again once it is back`, true);
+      }
+      if (underWay.has(node)) {
+        throw new TeardownError(
+          'TEARDOWN_UNDER_WAY',
+          node,
+          `Failed to decommission ${node}: its wipe is already under way`,
+          `wait for its node.lifecycle event to wiped, or node.decommission-failed (then decommission it again); drill events --follow shows them`,
+          false,
+        );
+      }
+      const started = startDecommission(deps, node, reason, stopping.signal);
+      // Held from before the first await, so two requests at once cannot both start a wipe.
+      underWay.set(
+        node,
+        started
+          // A start that fails is the caller's answer (awaited below), not a background failure.
+          .then(({ finished }) => finished, () => undefined)
+          .catch((error: unknown) => void unrecorded.push(error))
+          .finally(() => underWay.delete(node)),
+      );
+      await started;
+    },
+    reprovision: (node) => reprovisionNode(deps.store, node),
+    close: async () => {
+      stopping.abort();
+      await Promise.all(underWay.values());
+      if (unrecorded.length > 0) throw new AggregateError(unrecorded, `Failed to record the end of ${unrecorded.length} wipe(s) as node.decommission-failed: the store refused the event`);
+    },
+  };
 }

@@ -5,7 +5,11 @@ export type TeardownErrorCode =
   | 'TEARDOWN_NO_BOOT_SERVER'
   | 'TEARDOWN_WIPE_FAILED'
   | 'TEARDOWN_WIPE_TIMEOUT'
-  | 'TEARDOWN_UNFINISHED';
+  | 'TEARDOWN_UNFINISHED'
+  /** A decommission of a node whose wipe this orchestrator is still driving. */
+  | 'TEARDOWN_UNDER_WAY'
+  /** The orchestrator stopped (or is stopping) while a wipe was under way. */
+  | 'TEARDOWN_STOPPED';
 
 /** `message` reads `problem — fix`; `retryable` says whether running the same command again can help. */
 export class TeardownError extends Error {

@@ -55,6 +55,18 @@ export interface ReadyStateModel {
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   /** Runs the virtual clock until every node-role of `deployment` is active or in error (or `timeoutMs` of virtual time passes). */
   settle(deployment: string, timeoutMs: number): Promise<void>;
+  /**
+   * Runs the virtual clock until `node`'s wipe ends and returns the event that
+   * ends it: `node.lifecycle` to wiped, or `node.decommission-failed`. Call it
+   * right after the decommission's 202: the clock has not moved since.
+   */
+  wipeEnded(node: string, timeoutMs: number): Promise<StoredEvent>;
+  /**
+   * What an orchestrator restart does to the wipes under way: the teardown is
+   * closed (each wipe it waits for stops, recorded as node.decommission-failed)
+   * and a fresh one answers the API from then on.
+   */
+  restartTeardown(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -88,12 +100,15 @@ export async function startReadyStateModel(options: ReadyStateModelOptions): Pro
   const roles = readyStateRoles({ store, access, provisioner, agents });
   const catalog = new RoleCatalog(roles.specs);
   const enroller = new Enroller({ store, vault, drivers: fleet.drivers, clock });
+  const newTeardown = () => nodeTeardown({ store, access, boot: provisioner, ...(options.wipeTimeoutMs === undefined ? {} : { wipeTimeoutMs: options.wipeTimeoutMs }) });
+  let teardown = newTeardown();
   const handler = createApiFetchHandler({
     store,
     catalog,
     tokens,
     agents,
-    teardown: nodeTeardown({ store, access, boot: provisioner, ...(options.wipeTimeoutMs === undefined ? {} : { wipeTimeoutMs: options.wipeTimeoutMs }) }),
+    // Through the variable: a restart swaps the teardown under the same API.
+    teardown: { decommission: (node, reason) => teardown.decommission(node, reason), reprovision: (node) => teardown.reprovision(node) },
     version: 'model',
     bmc: { enroller, control, random: random.fork('batches') },
     onInternalError: (error) => {
@@ -147,20 +162,43 @@ export async function startReadyStateModel(options: ReadyStateModelOptions): Pro
     }
   };
 
+  const wipeEnded = async (node: string, timeoutMs: number): Promise<StoredEvent> => {
+    let end: StoredEvent | undefined;
+    const watcher = store.subscribe((event) => {
+      if (event.subject === node && (event.type === 'node.decommission-failed' || (event.type === 'node.lifecycle' && event.data['to'] === 'wiped'))) end ??= event;
+    });
+    try {
+      await clock.runUntil(() => end !== undefined, { timeoutMs });
+    } finally {
+      watcher();
+    }
+    return end!;
+  };
+
   return {
     fleet,
     store,
     enrolled,
     api,
     settle,
+    wipeEnded,
+    restartTeardown: async () => {
+      await fleet.settle(teardown.close());
+      teardown = newTeardown();
+    },
     dispose: async () => {
       unkick();
       unsubscribe();
       await loop.stop();
       for (const listener of listeners) await listener.dispose();
-      await store.close();
-      await fleet.dispose();
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        // A wipe may be mid-call to a BMC: the clock runs until it has stopped.
+        await fleet.settle(teardown.close());
+      } finally {
+        await store.close();
+        await fleet.dispose();
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 }

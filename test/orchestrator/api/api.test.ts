@@ -170,6 +170,10 @@ describe('orchestrator API over HTTPS', () => {
       .sort();
     expect(mounted).toEqual(documented);
     expect(openApiDocument(ROUTES, 'x')).toMatchObject({ openapi: '3.1.0' });
+    // A decommission is answered once decided: the document says so, and how its end shows.
+    const decommission = (doc.paths['/api/v1/nodes/{name}/decommission']!['post'] as { responses: Record<string, { description: string }> }).responses;
+    expect(Object.keys(decommission)).toContain('202');
+    expect(decommission['202']!.description).toMatch(/decommissioning.*node\.lifecycle to wiped, or node\.decommission-failed/);
   });
 });
 

@@ -66,7 +66,10 @@ describe('decommission of ready nodes', () => {
     expect((await torn(model, name)).os).toBe('debian');
     const after = (await model.store.events(0, 1_000_000)).at(-1)!.seq;
     const answer = await model.api('POST', `/api/v1/nodes/${name}/decommission`, { reason: 'retired' });
-    expect(answer).toMatchObject({ status: 200, body: { name, lifecycle: 'wiped', paused: true, boot: 'discover' } });
+    // Answered once the decision is committed; the wipe goes on and ends with an event.
+    expect(answer).toMatchObject({ status: 202, body: { name, lifecycle: 'decommissioning', paused: true } });
+    expect(await model.wipeEnded(name, 3_600_000)).toMatchObject({ type: 'node.lifecycle', data: { from: 'decommissioning', to: 'wiped' } });
+    expect(await model.api('GET', `/api/v1/nodes/${name}`)).toMatchObject({ status: 200, body: { name, lifecycle: 'wiped', paused: true, boot: 'discover' } });
     expect(await torn(model, name)).toEqual({ os: undefined, disks: ['blank'], power: 'Off', override: 'None', lifecycle: 'wiped', paused: true, wiped: true, layers: ['blocked: paused'] });
     // The machine was seen erasing its disks: what the twin's observer and the visualizer show.
     expect(stages.get(name)).toContain('wiping');
@@ -97,8 +100,11 @@ describe('a wipe that fails or never reports', () => {
   });
 
   it('leaves the node decommissioning with the failure recorded and refuses to reprovision it; decommission again finishes the wipe', async () => {
-    const failed = await model.api('POST', `/api/v1/nodes/${REDFISH}/decommission`, { reason: 'retired' });
-    expect(failed).toMatchObject({ status: 502, body: { problem: `Failed to wipe ${REDFISH}: the wipe image reported: erasing sda failed (fault fault-0)`, fix: 'see the machine through its BMC, then run decommission again' } });
+    expect(await model.api('POST', `/api/v1/nodes/${REDFISH}/decommission`, { reason: 'retired' })).toMatchObject({ status: 202, body: { lifecycle: 'decommissioning' } });
+    expect((await model.wipeEnded(REDFISH, 3_600_000)).data).toEqual({
+      message: `Failed to wipe ${REDFISH}: the wipe image reported: erasing sda failed (fault fault-0) — see the machine through its BMC, then run decommission again`,
+      retryable: true,
+    });
     const node = (await model.store.nodes()).get(REDFISH)!.value;
     expect([node.lifecycle, node.paused, node.provisioning?.boot.kind, node.provisioning?.wipeFailure]).toEqual(['decommissioning', true, 'wipe', 'erasing sda failed (fault fault-0)']);
     expect((await eventsOf(model, REDFISH)).filter((e) => e.type === 'node.decommission-failed').map((e) => e.data)).toEqual([{ message: expect.stringContaining('erasing sda failed'), retryable: true }]);
@@ -107,23 +113,65 @@ describe('a wipe that fails or never reports', () => {
 
     expect(await model.api('POST', `/api/v1/nodes/${REDFISH}/reprovision`)).toMatchObject({ status: 409, body: { problem: `Failed to reprovision ${REDFISH}: it is still decommissioning (its wipe has not finished)` } });
 
-    expect(await model.api('POST', `/api/v1/nodes/${REDFISH}/decommission`, { reason: 'retired' })).toMatchObject({ status: 200, body: { lifecycle: 'wiped' } });
+    expect(await model.api('POST', `/api/v1/nodes/${REDFISH}/decommission`, { reason: 'retired' })).toMatchObject({ status: 202 });
+    expect((await model.wipeEnded(REDFISH, 3_600_000)).type).toBe('node.lifecycle');
     expect(await torn(model, REDFISH)).toMatchObject({ disks: ['blank'], power: 'Off', override: 'None', lifecycle: 'wiped', wiped: true });
     // The second try walked on from decommissioning: one step per state, no step repeated.
     expect((await eventsOf(model, REDFISH)).filter((e) => e.type === 'node.lifecycle').map((e) => e.data['to'])).toEqual(['decommissioning', 'wiped']);
   });
 
   it('gives up on a machine that never reports after the timeout, leaving no boot override; decommission again boots it, discovers its MACs (IPMI) and wipes it', async () => {
-    const timedOut = await model.api('POST', `/api/v1/nodes/${IPMI}/decommission`, { reason: 'retired' });
-    expect(timedOut).toMatchObject({ status: 504, body: { problem: `Failed to wipe ${IPMI}: no wipe report within 20 min` } });
+    expect((await model.api('POST', `/api/v1/nodes/${IPMI}/decommission`, { reason: 'retired' })).status).toBe(202);
+    expect((await model.wipeEnded(IPMI, 3_600_000)).data).toEqual({ message: `Failed to wipe ${IPMI}: no wipe report within 20 min — watch its console through the BMC, then run decommission again`, retryable: true });
     expect(await torn(model, IPMI)).toMatchObject({ override: 'None', lifecycle: 'decommissioning', wiped: false });
     expect((await eventsOf(model, IPMI)).map((e) => e.type).slice(-2)).toEqual(['node.boot-override-cleared', 'node.decommission-failed']);
 
     const after = (await model.store.events(0, 1_000_000)).at(-1)!.seq;
-    expect(await model.api('POST', `/api/v1/nodes/${IPMI}/decommission`, { reason: 'retired' })).toMatchObject({ status: 200, body: { lifecycle: 'wiped' } });
+    expect((await model.api('POST', `/api/v1/nodes/${IPMI}/decommission`, { reason: 'retired' })).status).toBe(202);
+    expect((await model.wipeEnded(IPMI, 3_600_000)).type).toBe('node.lifecycle');
     expect(await torn(model, IPMI)).toMatchObject({ disks: ['blank'], power: 'Off', override: 'None', lifecycle: 'wiped', wiped: true });
     // Its BMC lists no MACs: the first boot only discovered it, so it was booted once more.
     expect((await eventsOf(model, IPMI, after)).map((e) => e.type).filter((t) => ['node.wipe-boot', 'node.discovered', 'node.wiped'].includes(t))).toEqual(['node.wipe-boot', 'node.discovered', 'node.wipe-boot', 'node.wiped']);
+  });
+});
+
+describe('a wipe under way', () => {
+  let model: ReadyStateModel;
+
+  beforeAll(async () => {
+    model = await startReadyStateModel({ datacenter });
+  }, 60_000);
+
+  afterAll(async () => {
+    await model?.dispose();
+  });
+
+  it('refuses a second decommission of the node while its wipe is under way, naming what to wait for', async () => {
+    expect((await model.api('POST', `/api/v1/nodes/${REDFISH}/decommission`, { reason: 'retired' })).status).toBe(202);
+    expect(await model.api('POST', `/api/v1/nodes/${REDFISH}/decommission`, { reason: 'again' })).toMatchObject({
+      status: 409,
+      body: {
+        problem: `Failed to decommission ${REDFISH}: its wipe is already under way`,
+        fix: `wait for its node.lifecycle event to wiped, or node.decommission-failed (then decommission it again); drill events --follow shows them`,
+      },
+    });
+    expect((await model.wipeEnded(REDFISH, 3_600_000)).type).toBe('node.lifecycle');
+    // Once it has ended, the node can be wiped again.
+    expect((await model.api('POST', `/api/v1/nodes/${REDFISH}/decommission`, { reason: 'again' })).status).toBe(202);
+    expect((await model.wipeEnded(REDFISH, 3_600_000)).type).toBe('node.lifecycle');
+  });
+
+  it('leaves a node whose wipe the stopping orchestrator no longer waits for decommissioning, says so, and decommission again finishes it', async () => {
+    expect((await model.api('POST', `/api/v1/nodes/${IPMI}/decommission`, { reason: 'retired' })).status).toBe(202);
+    await model.restartTeardown();
+    expect(await torn(model, IPMI)).toMatchObject({ lifecycle: 'decommissioning', paused: true });
+    expect((await eventsOf(model, IPMI)).filter((e) => e.type === 'node.decommission-failed').map((e) => e.data)).toEqual([
+      { message: `Failed to wipe ${IPMI}: the orchestrator stopped while waiting for its wipe report — run drill nodes decommission ${IPMI} again to finish it`, retryable: true },
+    ]);
+
+    expect((await model.api('POST', `/api/v1/nodes/${IPMI}/decommission`, { reason: 'retired' })).status).toBe(202);
+    expect((await model.wipeEnded(IPMI, 3_600_000)).type).toBe('node.lifecycle');
+    expect(await torn(model, IPMI)).toMatchObject({ disks: ['blank'], power: 'Off', override: 'None', lifecycle: 'wiped', wiped: true });
   });
 });
 
@@ -174,7 +222,8 @@ describe('reprovisioning a wiped node', () => {
     await model.fleet.clock.runFor(10 * 60_000);
     expect(await hardwareState()).toEqual({ sysProfile: 'PerfPerWattOptimizedDapc', volumes: [] });
 
-    expect(await model.api('POST', `/api/v1/nodes/${DELL}/decommission`, { reason: 'rebuild' })).toMatchObject({ status: 200, body: { lifecycle: 'wiped' } });
+    expect(await model.api('POST', `/api/v1/nodes/${DELL}/decommission`, { reason: 'rebuild' })).toMatchObject({ status: 202, body: { lifecycle: 'decommissioning' } });
+    expect((await model.wipeEnded(DELL, 3_600_000)).type).toBe('node.lifecycle');
     expect(await model.api('POST', `/api/v1/nodes/${DELL}/reprovision`)).toMatchObject({ status: 200 });
     await model.settle('lab', 4 * 3_600_000);
 

@@ -56,7 +56,9 @@ beforeAll(async () => {
   for (let cycle = 2; cycle <= 3; cycle++) {
     for (const name of model.fleet.servers.keys()) {
       const down = await model.api('POST', `/api/v1/nodes/${name}/decommission`, { reason: `rinse ${cycle}` });
-      expect(down).toMatchObject({ status: 200, body: { lifecycle: 'wiped', paused: true, boot: 'discover' } });
+      expect(down).toMatchObject({ status: 202, body: { lifecycle: 'decommissioning', paused: true } });
+      expect(await model.wipeEnded(name, 4 * 3_600_000)).toMatchObject({ type: 'node.lifecycle', data: { to: 'wiped' } });
+      expect(await model.api('GET', `/api/v1/nodes/${name}`)).toMatchObject({ status: 200, body: { lifecycle: 'wiped', paused: true, boot: 'discover' } });
     }
     wiped.push(await afterDecommission());
     for (const name of model.fleet.servers.keys()) expect((await model.api('POST', `/api/v1/nodes/${name}/reprovision`)).status).toBe(200);
