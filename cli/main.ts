@@ -176,10 +176,12 @@ function program(): Command {
   clientCommand(
     nodes
       .command('decommission')
-      .description('tear a node down to wiped: agent revoked, every disk erased by a network boot into the wipe image, host off, every layer to run again once reprovisioned; waits for the wipe')
+      .description('tear a node down to wiped: agent revoked, every disk erased by a network boot into the wipe image, host off, every layer to run again once reprovisioned; the wipe goes on in the background')
       .argument('<name>', 'node name'),
   )
     .requiredOption('--reason <text>', 'why, for the event log')
+    .option('--wait', 'follow the wipe, a line per step, until the node is wiped (exit 0) or the wipe failed (exit 1)')
+    .option('--timeout <seconds>', 'with --wait: give up after this long (the orchestrator itself gives up on a wipe after two hours)', '7800')
     .action(async (name: string, options: Parameters<typeof nodesDecommission>[1]) => {
       process.exitCode = await nodesDecommission(name, options, out);
     });

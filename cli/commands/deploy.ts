@@ -5,6 +5,7 @@ import { nodeRoleMove } from '../../orchestrator/index.js';
 import { ApiClient } from '../client/api-client.js';
 import { resolveConnection, type ConnectionOptions } from '../client/connection.js';
 import { followEvents } from '../client/event-follower.js';
+import { parseTimeoutS, withTimeout } from '../client/wait-timeout.js';
 import { ProgressBar } from '../output/progress-bar.js';
 import { CliError } from '../errors.js';
 
@@ -70,8 +71,7 @@ const TERMINAL = new Set(['active', 'error']);
  * that settles otherwise. Resolves to the node-roles in error.
  */
 async function waitForDeployment(client: ApiClient, options: DeployCliOptions, deployment: string, afterSeq: number, out: (line: string) => void): Promise<string[]> {
-  const timeoutS = Number(options.timeout);
-  if (!(Number.isFinite(timeoutS) && timeoutS > 0)) throw new CliError(`--timeout: ${JSON.stringify(options.timeout)} is not a positive number of seconds`, 2);
+  const timeoutS = parseTimeoutS(options.timeout);
   const states = new Map<string, string>();
   const errors = new Map<string, string>();
   const tty = process.stdout.isTTY === true && !options.json;
@@ -107,11 +107,7 @@ async function waitForDeployment(client: ApiClient, options: DeployCliOptions, d
     }
     for (const nr of current) note(nr.id, nr.state.kind, nr.state.message);
     if (current.length === 0) resolveDone();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutS * 1000)));
-    const outcome = await Promise.race([settled, timedOut]);
-    clearTimeout(timer);
-    if (outcome === 'timeout') {
+    if ((await withTimeout(settled, timeoutS)) === 'timeout') {
       const pending = [...states].filter(([, s]) => !TERMINAL.has(s)).map(([id, s]) => `${id} (${s})`);
       throw new CliError(`deployment ${deployment} did not settle within ${timeoutS} s; still pending: ${pending.slice(0, 10).join(', ')}${pending.length > 10 ? ', …' : ''} — see drill events, or wait longer with --timeout`, 1);
     }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drillAgainst } from '../support/drill-client.js';
 import { twoServerSpec } from '../support/small-spec.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -44,6 +45,31 @@ describe('drill up to ready state', () => {
     expect(output).toMatch(/t8-u02\s+discovering/);
     expect(output).toMatch(/t8-u02\s+installing/);
     expect(output).toMatch(/t8-u0[12]\s+running: debian 12 as t8-u0[12]/);
+  });
+
+  const drill = (args: string[]) => drillAgainst(join(dir, 'state'), output, args);
+
+  it('decommissions a node: answered at once, then --wait follows the wipe step by step until it is wiped', async () => {
+    const started = await drill(['nodes', 'decommission', 't8-u02', '--reason', 'retired']);
+    expect([started.code, started.stderr]).toEqual([0, '']);
+    expect(started.stdout).toContain('t8-u02: decommissioning, wipe started; it ends with node.lifecycle → wiped, or node.decommission-failed');
+
+    const followed = await drill(['nodes', 'decommission', 't8-u01', '--reason', 'retired', '--wait', '--timeout', '180']);
+    expect(followed.stderr).toBe('');
+    expect(followed.stdout.trimEnd().split('\n')).toEqual([
+      't8-u01: ready → decommissioning',
+      't8-u01: network-booted into the wipe image (power restart)',
+      't8-u01: the wipe image reported',
+      't8-u01: boot override cleared',
+      't8-u01: decommissioning → wiped',
+      't8-u01: wiped, disks erased (paused; `drill nodes reprovision t8-u01` builds it up again)',
+    ]);
+    expect(followed.code).toBe(0);
+  }, 200_000);
+
+  it('refuses a --timeout that is not a number of seconds before asking anything', async () => {
+    const refused = await drill(['nodes', 'decommission', 't8-u01', '--reason', 'again', '--wait', '--timeout', 'soon']);
+    expect([refused.code, refused.stderr]).toEqual([2, 'drill: --timeout: "soon" is not a positive number of seconds\n']);
   });
 
   it('reports each node as it reaches ready state', () => {

@@ -1,11 +1,12 @@
 // `drill up`: the twin and the orchestrator in one process, every BMC enrolled.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drillAgainst } from '../support/drill-client.js';
 import { twoServerSpec } from '../support/small-spec.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -54,14 +55,7 @@ describe('drill up', () => {
     expect(nodes.map((n) => n.name).sort()).toEqual(['t4-u01', 't4-u02']);
   });
 
-  function drill(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const token = /admin API token \(shown this once; export it as DRILL_TOKEN\): (\S+)/.exec(output)![1]!;
-    return new Promise((resolve) => {
-      execFile(process.execPath, [CLI, ...args, '--state-dir', join(dir, 'state')], { env: { ...process.env, DRILL_TOKEN: token } }, (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
-      );
-    });
-  }
+  const drill = (args: string[]) => drillAgainst(join(dir, 'state'), output, args);
 
   it('deploys a file with the hardware roles and waits until the BIOS and RAID match it; applying it again binds nothing', async () => {
     const file = join(dir, 'hardware.yaml');

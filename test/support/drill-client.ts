@@ -1,0 +1,14 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+/** Runs `drill ARGS --state-dir STATE` with the admin token that `drill up` (or `drill serve`) printed in `output`; never rejects. */
+export function drillAgainst(stateDir: string, output: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const token = /admin API token \(shown this once; export it as DRILL_TOKEN\): (\S+)/.exec(output)![1]!;
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args, '--state-dir', stateDir], { env: { ...process.env, DRILL_TOKEN: token } }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+  });
+}
