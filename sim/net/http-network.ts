@@ -11,6 +11,7 @@ import type { Random } from '../random/random.js';
 import { formatAddress, parseAddress } from './address.js';
 import { injectedLatencyMs } from './latency.js';
 import { NetworkError, type SocketErrorCode } from './network-error.js';
+import { refuseNodeHttp } from './node-http-guard.js';
 
 /** Answers requests for one address, as a server would. */
 export type HttpHandler = (request: Request) => Response | Promise<Response>;
@@ -26,6 +27,15 @@ export interface InProcessHttpNetworkOptions {
   random: Random;
   faults?: FaultInjector;
   trace?: FaultObserver;
+  /**
+   * The process's own clients the network answers while attached. Default
+   * `fetch-and-node-http`. Answering node:http(s) has a price beyond its own
+   * requests: the interceptor wraps the global Request, Response and Headers
+   * constructors, which makes every one of them in the process several times
+   * slower. With `fetch`, node:http(s) requests throw instead (nothing reaches
+   * a socket either way): for a run whose clients all send with `network.fetch`.
+   */
+  intercept?: 'fetch-and-node-http' | 'fetch';
 }
 
 interface Listener {
@@ -33,6 +43,9 @@ interface Listener {
   readonly name: string;
   readonly handler: HttpHandler;
 }
+
+/** The statuses `fetch` follows when they carry a Location. */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** Only one in-process network may own the process's HTTP stack at a time. */
 let attached: InProcessHttpNetwork | undefined;
@@ -52,6 +65,13 @@ function failure(request: Request, code: SocketErrorCode, message: string): Erro
  * its `host:port`, on the injected clock. It fails closed: a request to an
  * address with no handler errors out; nothing reaches the real network.
  *
+ * `network.fetch` is the same network without the process's HTTP stack: the
+ * client's Request goes straight to the handler and the handler's Response
+ * comes straight back, with the same faults, latency and trace. Intercepting
+ * the global clients costs a socket emulation, HTTP/1.1 framing and parsing
+ * and several copies of each message per request; clients that are handed a
+ * fetch function (a driver's transport, a machine's HTTP) should be given this one.
+ *
  * Faults (targets: the listener's name and `addr:HOST:PORT`):
  * `latency` delays the answer by latencyMs ± jitterMs; `error` answers with the
  * status instead of calling the handler; `reset` fails the request like a reset
@@ -64,18 +84,56 @@ export class InProcessHttpNetwork implements Disposable {
   private readonly trace: FaultObserver | undefined;
   private readonly listeners = new Map<string, Listener>();
   private readonly pending = new Set<Exchange>();
-  private readonly interceptor: BatchInterceptor<[ClientRequestInterceptor, FetchInterceptor]>;
+  private readonly interceptor: BatchInterceptor<Array<ClientRequestInterceptor | FetchInterceptor>>;
+  private readonly answersNodeHttp: boolean;
+  private nodeHttpGuard: Disposable | undefined;
   private nextExchange = 1;
   private disposed = false;
+
+  /**
+   * Fetch over this network, as the global `fetch` is answered while attached,
+   * minus the interception. Rejects like `fetch`: with the signal's reason on
+   * abort, with TypeError('fetch failed') caused by the socket error otherwise.
+   * The handler's Response is the answer; a redirect is refused rather than
+   * followed, since no handler on the network sends one.
+   */
+  readonly fetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    let request: Request;
+    try {
+      request = new Request(input, init);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { signal } = request;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<Response>((resolve, reject) => {
+      // The exchange sees the abort too (its `open` turns false) and drops whatever answer comes later.
+      const onAbort = (): void => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.exchange(request, {
+        respondWith: (response) => {
+          signal.removeEventListener('abort', onAbort);
+          if (REDIRECT_STATUSES.has(response.status) && response.headers.has('location') && request.redirect !== 'manual') {
+            reject(new TypeError('fetch failed', { cause: new SimError('INVALID_ARGUMENT', `Failed to follow the ${response.status} redirect from ${request.url}: the in-process fetch does not follow redirects — answer with the resource itself, or ask with redirect: 'manual'`) }));
+          } else resolve(response);
+        },
+        errorWith: (reason) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(reason);
+        },
+      }).catch(reject);
+    });
+  };
 
   private constructor(options: InProcessHttpNetworkOptions) {
     this.clock = options.clock;
     this.jitter = options.random.fork('http-jitter');
     this.faults = options.faults;
     this.trace = options.trace;
+    this.answersNodeHttp = (options.intercept ?? 'fetch-and-node-http') === 'fetch-and-node-http';
     this.interceptor = new BatchInterceptor({
       name: 'drill-in-process-http',
-      interceptors: [new ClientRequestInterceptor(), new FetchInterceptor()],
+      interceptors: this.answersNodeHttp ? [new ClientRequestInterceptor(), new FetchInterceptor()] : [new FetchInterceptor()],
     });
   }
 
@@ -87,6 +145,7 @@ export class InProcessHttpNetwork implements Disposable {
     const network = new InProcessHttpNetwork(options);
     network.interceptor.on('request', ({ request, controller }) => network.exchange(request, controller));
     network.interceptor.apply();
+    if (!network.answersNodeHttp) network.nodeHttpGuard = refuseNodeHttp();
     attached = network;
     return network;
   }
@@ -117,6 +176,7 @@ export class InProcessHttpNetwork implements Disposable {
     }
     this.listeners.clear();
     this.interceptor.dispose();
+    void this.nodeHttpGuard?.dispose();
     if (attached === this) attached = undefined;
   }
 
