@@ -24,6 +24,17 @@ export interface AgentHubOptions {
 
 const MAX_CACHED_TOKENS = 100_000;
 
+export interface PollOptions {
+  /**
+   * How long to hold the poll for an item when none is queued (a long poll),
+   * in ms; 0 or absent answers at once. The agent then gets an item the moment
+   * it is dispatched, and an idle agent calls in once per wait.
+   */
+  readonly waitMs?: number;
+  /** Ends the wait early, with nothing: the agent hung up. */
+  readonly signal?: AbortSignal;
+}
+
 interface Pending {
   item: WorkItem;
   handedOut: boolean;
@@ -45,6 +56,8 @@ export class AgentHub {
   /** Tokens whose agent's first call is recorded (the cached record may predate that write). */
   private readonly announced = new Set<string>();
   private readonly authenticated = new Map<string, { readonly node: Versioned<NodeRecord>; readonly untilMs: number }>();
+  /** The held poll of each node, by node: called with true when an item is queued for it, false to end the wait with nothing. */
+  private readonly waiting = new Map<string, (workArrived: boolean) => void>();
 
   private tokenIndex: { readonly nodes: ReadonlyMap<string, Versioned<NodeRecord>>; readonly index: ReadonlyMap<string, Versioned<NodeRecord>> } | undefined;
 
@@ -85,6 +98,7 @@ export class AgentHub {
       const queue = this.queues.get(node) ?? [];
       queue.push(pending);
       this.queues.set(node, queue);
+      this.waiting.get(node)?.(true);
     });
   }
 
@@ -125,23 +139,57 @@ export class AgentHub {
     return this.tokenIndex.index;
   }
 
-  /** A poll from `node`'s agent: its heartbeat, and the next item for it (the same one again, as a new attempt, if it lost the last). */
-  async poll(node: Versioned<NodeRecord>): Promise<WorkItem | undefined> {
+  /**
+   * A poll from `node`'s agent: its heartbeat, and the next item for it (the
+   * same one again, as a new attempt, if it lost the last), waiting up to
+   * `waitMs` for one when none is queued.
+   */
+  async poll(node: Versioned<NodeRecord>, options: PollOptions = {}): Promise<WorkItem | undefined> {
     await this.heartbeat(node);
-    const queue = this.queues.get(node.value.name);
-    const head = queue?.[0];
-    if (!head) return undefined;
-    if (head.handedOut) {
-      if (head.item.attempt >= this.options.maxHandOuts) {
-        this.settle(node.value.name, head.item.id).reject(
-          new AgentError('AGENT_LOST_ITEM', `Failed to run work item ${head.item.id} on ${node.value.name}: its agent asked for work ${head.item.attempt} times without posting a result — check the agent's log on the node`),
-        );
-        return this.poll(node);
+    const name = node.value.name;
+    const item = this.take(name);
+    if (item !== undefined || !((options.waitMs ?? 0) > 0) || options.signal?.aborted === true) return item;
+    return (await this.waitForWork(name, options.waitMs!, options.signal)) ? this.take(name) : undefined;
+  }
+
+  private take(node: string): WorkItem | undefined {
+    for (;;) {
+      const head = this.queues.get(node)?.[0];
+      if (!head) return undefined;
+      if (head.handedOut) {
+        if (head.item.attempt >= this.options.maxHandOuts) {
+          this.settle(node, head.item.id).reject(
+            new AgentError('AGENT_LOST_ITEM', `Failed to run work item ${head.item.id} on ${node}: its agent asked for work ${head.item.attempt} times without posting a result — check the agent's log on the node`),
+          );
+          continue;
+        }
+        head.item = { ...head.item, attempt: head.item.attempt + 1 };
       }
-      head.item = { ...head.item, attempt: head.item.attempt + 1 };
+      head.handedOut = true;
+      return head.item;
     }
-    head.handedOut = true;
-    return head.item;
+  }
+
+  /**
+   * True when an item is queued for `node` within `waitMs`; false when the
+   * time runs out, `signal` aborts, or a newer poll of the node takes over
+   * (its agent gave up on this one), so an item never goes to a caller that left.
+   */
+  private waitForWork(node: string, waitMs: number, signal: AbortSignal | undefined): Promise<boolean> {
+    this.waiting.get(node)?.(false);
+    const { clock } = this.options;
+    return new Promise((resolve) => {
+      const wake = (workArrived: boolean): void => {
+        clock.clearTimeout(timer);
+        signal?.removeEventListener('abort', giveUp);
+        if (this.waiting.get(node) === wake) this.waiting.delete(node);
+        resolve(workArrived);
+      };
+      const giveUp = (): void => wake(false);
+      const timer = clock.setTimeout(giveUp, waitMs);
+      signal?.addEventListener('abort', giveUp, { once: true });
+      this.waiting.set(node, wake);
+    });
   }
 
   /** The agent's result for item `id`; an item not out to this node is an AgentError (the API's 409). */
