@@ -59,7 +59,8 @@ export class AgentHub {
   /** The held poll of each node, by node: called with true when an item is queued for it, false to end the wait with nothing. */
   private readonly waiting = new Map<string, (workArrived: boolean) => void>();
 
-  private tokenIndex: { readonly nodes: ReadonlyMap<string, Versioned<NodeRecord>>; readonly index: ReadonlyMap<string, Versioned<NodeRecord>> } | undefined;
+  /** Node names by agent token digest, as of the node map `nodes`. */
+  private tokenIndex: { readonly nodes: ReadonlyMap<string, Versioned<NodeRecord>>; readonly index: ReadonlyMap<string, string> } | undefined;
 
   constructor(private readonly options: AgentHubOptions) {
     if (!(Number.isInteger(options.pollIntervalS) && options.pollIntervalS >= 1)) throw new AgentError('AGENT_BAD_CONFIG', `pollIntervalS: ${options.pollIntervalS} — use a whole number of seconds ≥ 1`);
@@ -110,7 +111,7 @@ export class AgentHub {
     const cached = this.authenticated.get(sha256);
     if (cached && now < cached.untilMs) return cached.node;
     this.authenticated.delete(sha256);
-    const node = this.byToken(await this.options.store.nodes()).get(sha256);
+    const node = this.byToken(await this.options.store.nodes(), sha256);
     if (node) {
       if (this.options.authCacheMs > 0) {
         // Expired entries go as they are found; a bound keeps tokens never asked about again from piling up.
@@ -123,20 +124,27 @@ export class AgentHub {
   }
 
   /**
-   * Nodes by their agent token's digest, rebuilt only when the store's node map
-   * is another object (records are immutable, so the same map means the same
-   * tokens): a thousand agents polling cost one pass per node change, not one per poll.
+   * The node holding this token digest. The index says which node had it; the
+   * current record confirms it still does (a token moves only by a new install
+   * plan or a revocation). Only a digest the index does not place correctly
+   * rebuilds it, at most once per node map (records are immutable, so the same
+   * map means the same tokens): a fleet's polls cost a lookup each, not a pass
+   * over every node per node change.
    */
-  private byToken(nodes: ReadonlyMap<string, Versioned<NodeRecord>>): ReadonlyMap<string, Versioned<NodeRecord>> {
-    if (this.tokenIndex?.nodes !== nodes) {
-      const index = new Map<string, Versioned<NodeRecord>>();
-      for (const node of nodes.values()) {
-        const sha = node.value.provisioning?.agentTokenSha256;
-        if (sha !== undefined) index.set(sha, node);
-      }
-      this.tokenIndex = { nodes, index };
+  private byToken(nodes: ReadonlyMap<string, Versioned<NodeRecord>>, sha256: string): Versioned<NodeRecord> | undefined {
+    const holds = (name: string | undefined): Versioned<NodeRecord> | undefined => {
+      const node = name === undefined ? undefined : nodes.get(name);
+      return node?.value.provisioning?.agentTokenSha256 === sha256 ? node : undefined;
+    };
+    const indexed = holds(this.tokenIndex?.index.get(sha256));
+    if (indexed || this.tokenIndex?.nodes === nodes) return indexed;
+    const index = new Map<string, string>();
+    for (const node of nodes.values()) {
+      const sha = node.value.provisioning?.agentTokenSha256;
+      if (sha !== undefined) index.set(sha, node.value.name);
     }
-    return this.tokenIndex.index;
+    this.tokenIndex = { nodes, index };
+    return holds(index.get(sha256));
   }
 
   /**
