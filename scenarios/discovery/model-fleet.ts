@@ -18,7 +18,7 @@ import {
 } from '../../sim/index.js';
 import { fetchMachineHttp, modifierFaults, type Datacenter, type ModelMachine, type ResolvedServer, type SimulatedServer } from '../../twins/index.js';
 import { buildSpecServer } from '../twin/spec-server.js';
-import { FetchTransport, standardDriverFactory, type BmcDriverFactory } from '../../orchestrator/index.js';
+import { MessageTransport, standardDriverFactory, type BmcDriverFactory } from '../../orchestrator/index.js';
 
 export interface ModelFleetServer {
   readonly spec: ResolvedServer;
@@ -58,7 +58,7 @@ export async function startModelFleet(options: ModelFleetOptions): Promise<Model
   const faults = new FaultInjector({ plan: FaultPlan.parse({ faults: faultSpecs }), clock, random: random.fork('faults') });
   const stack = new DisposableStack();
   try {
-    // Every client of the fleet sends with the network's own fetch, so node:http(s) need not be intercepted (see `intercept`).
+    // Every client of the fleet sends with the network's own send or fetch, so node:http(s) need not be intercepted (see `intercept`).
     const http = stack.use(InProcessHttpNetwork.attach({ clock, random: random.fork('http'), faults, intercept: 'fetch' }));
     const udp = stack.use(new DatagramSwitch({ clock, random: random.fork('udp'), faults }));
     const servers = new Map<string, ModelFleetServer>();
@@ -71,7 +71,7 @@ export async function startModelFleet(options: ModelFleetOptions): Promise<Model
     const drivers = standardDriverFactory({
       clock,
       random: random.fork('orchestrator'),
-      httpTransport: () => new FetchTransport({ fetch: http.fetch }),
+      httpTransport: () => new MessageTransport({ send: http.send }),
       datagram: udp,
       ipmiLocalHost: '127.0.0.1',
       log: { warn: () => undefined },

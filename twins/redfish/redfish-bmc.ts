@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Clock, Disposable, FaultInjector, InProcessHttpNetwork, Random } from '../../sim/index.js';
-import { InvalidTwinConfigError } from '../errors.js';
+import type { Clock, Disposable, FaultInjector, HttpMessage, HttpMessageReply, InProcessHttpNetwork, Random } from '../../sim/index.js';
+import { InvalidTwinConfigError, TwinError } from '../errors.js';
 import type { SimulatedServer } from '../server/index.js';
 import { BmcState, type Account, type Role } from './bmc-state.js';
 import { emptyReply, jsonReply, type RedfishReply, type RedfishRequest } from './exchange.js';
@@ -65,6 +65,8 @@ export class RedfishBmc implements Disposable {
   /** @internal The BMC's state; resource renderers read it. */
   readonly state: BmcState;
   readonly fetch = (request: Request): Promise<Response> => this.handleFetch(request);
+  /** The same answers as `fetch`, to an HTTP message as plain data (InProcessHttpNetwork.send). */
+  readonly message = (message: HttpMessage): Promise<HttpMessageReply> => this.handleMessage(message);
 
   constructor(options: RedfishBmcOptions) {
     const flavour = typeof options.flavour === 'string' ? redfishFlavour(options.flavour) : options.flavour;
@@ -104,7 +106,7 @@ export class RedfishBmc implements Disposable {
 
   /** Serves this BMC at `HOST:PORT` on the in-process network, as fault target `bmc:<name>`. */
   listen(network: InProcessHttpNetwork, address: string): Disposable {
-    return network.listen(address, this.fetch, { name: this.state.faultTarget });
+    return network.listen(address, this.fetch, { name: this.state.faultTarget, messages: this.message });
   }
 
   dispose(): void {
@@ -237,6 +239,25 @@ export class RedfishBmc implements Disposable {
     });
     return toResponse(reply);
   }
+
+  private async handleMessage(message: HttpMessage): Promise<HttpMessageReply> {
+    const reply = await this.handle({ method: message.method, ...pathAndQuery(message.url), header: (name) => message.headers[name], body: message.body ?? '' });
+    if (reply.stream) {
+      // An event stream has no end to read up to: only a streaming client (fetch) can take it.
+      throw new TwinError('STREAM_NOT_A_MESSAGE', `Failed to answer ${message.method} ${message.url} as a whole message: it is an event stream — read it with fetch`);
+    }
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(reply.headers)) headers[name.toLowerCase()] = value;
+    return { status: reply.status, headers, body: reply.body ?? '' };
+  }
+}
+
+/** The part of an absolute URL after the origin: path, and query without its `?`. */
+function pathAndQuery(url: string): { path: string; query: string } {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  const rest = start < 0 ? '/' : url.slice(start).split('#', 1)[0]!;
+  const mark = rest.indexOf('?');
+  return mark < 0 ? { path: rest, query: '' } : { path: rest.slice(0, mark), query: rest.slice(mark + 1) };
 }
 
 /** `$top`/`$skip` over a collection's Members; `Members@odata.count` stays the total, as DSP0266 says. */

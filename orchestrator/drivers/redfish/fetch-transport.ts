@@ -1,32 +1,15 @@
 import { MAX_RESPONSE_BYTES, TransportError, type HttpRequest, type HttpResponse, type HttpTransport } from './transport.js';
 
-export interface FetchTransportOptions {
-  /**
-   * The Fetch API function to send with. Default: the global `fetch`. Model
-   * fidelity passes its in-process network's, which hands each Request to the
-   * simulated BMC without going through the process's HTTP stack.
-   */
-  readonly fetch?: (input: string, init: RequestInit) => Promise<Response>;
-}
-
 /**
- * A Fetch API `fetch`: the global one, or one that model fidelity's in-process
- * network answers. It has no per-BMC TLS settings (Node 20 does not expose
- * undici's dispatcher), so use it for the twin or for BMCs whose certificates
- * the system store trusts.
+ * The global `fetch`: what model fidelity's in-process network answers. It has no
+ * per-BMC TLS settings (Node 20 does not expose undici's dispatcher), so use it
+ * for the twin or for BMCs whose certificates the system store trusts.
  */
 export class FetchTransport implements HttpTransport {
-  private readonly fetch: (input: string, init: RequestInit) => Promise<Response>;
-
-  constructor(options: FetchTransportOptions = {}) {
-    // Looked up per call: while attached, the in-process network's interceptor replaces the global.
-    this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
-  }
-
   async request(request: HttpRequest): Promise<HttpResponse> {
     let res: Response;
     try {
-      res = await this.fetch(request.url, {
+      res = await fetch(request.url, {
         method: request.method,
         // No compression: it makes ETags weak (field note 40).
         headers: { 'accept-encoding': 'identity', ...request.headers },

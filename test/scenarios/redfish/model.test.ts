@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   BmcAuthError,
   BmcUnreachableError,
-  FetchTransport,
+  MessageTransport,
   NotSupportedError,
   RedfishDriver,
   type BiosValue,
@@ -526,7 +526,7 @@ describe('RedfishDriver ↔ a BMC that advertises $expand but refuses it', () =>
       clock: t.clock,
       random: new SeededRandom(SEED),
       timeoutMs: 10_000,
-      transport: new FetchTransport({ fetch: t.network.fetch }),
+      transport: new MessageTransport({ send: t.network.send }),
     });
     const plain = await t.settle(refusing.inventory());
     await t.settle(refusing.close());

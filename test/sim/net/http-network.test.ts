@@ -8,6 +8,7 @@ import {
   FaultPlan,
   InProcessHttpNetwork,
   MemoryTraceSink,
+  NetworkError,
   SeededRandom,
   TraceRecorder,
   VirtualClock,
@@ -260,6 +261,47 @@ describe('in-process HTTP network', () => {
       const error = await simulate(clock, () => rejection(network.fetch('http://127.1.4.6/')));
       expect([error instanceof TypeError, String(error.cause)]).toEqual([true, expect.stringContaining('does not follow redirects')]);
       expect(await simulate(clock, async () => (await network.fetch('http://127.1.4.6/', { redirect: 'manual' })).status)).toBe(302);
+    });
+  });
+
+  describe('network.send: an HTTP message as plain data', () => {
+    it("goes to the listener's message handler when it has one, else through its Fetch handler, and answers the same", async () => {
+      const { clock, network, sink } = setup();
+      const seen: string[] = [];
+      const fetchHandler = async (req: Request) => Response.json({ via: 'fetch', auth: req.headers.get('authorization'), body: await req.text() }, { status: 201, headers: { ETag: '"e1"' } });
+      network.listen('127.1.5.1:443', fetchHandler, {
+        messages: async (m) => (seen.push(`${m.method} ${m.url} ${m.headers['authorization']} ${m.body}`), { status: 201, headers: { etag: '"e2"' }, body: '{"via":"messages"}' }),
+      });
+      network.listen('127.1.5.2:443', fetchHandler);
+      const message = { method: 'POST', url: 'https://127.1.5.1/x', headers: { authorization: 'Bearer t' }, body: 'hi' };
+      expect(await simulate(clock, () => network.send(message))).toEqual({ status: 201, headers: { etag: '"e2"' }, body: '{"via":"messages"}' });
+      expect(seen).toEqual(['POST https://127.1.5.1/x Bearer t hi']);
+      const viaFetch = await simulate(clock, () => network.send({ ...message, url: 'https://127.1.5.2/x' }));
+      expect([viaFetch.status, viaFetch.headers['etag'], JSON.parse(viaFetch.body)]).toEqual([201, '"e1"', { via: 'fetch', auth: 'Bearer t', body: 'hi' }]);
+      expect(sink.lines.filter((l) => l.includes('"http.response"'))).toHaveLength(2);
+    });
+
+    it('fails with the socket error itself, answers injected errors as plain text, and rejects a GET with a body', async () => {
+      const { clock, network } = setup({ faults: [{ target: 'addr:127.1.5.3:80', kind: 'reset' }, { target: 'bmc:sick', kind: 'error', status: 503 }] });
+      network.listen('127.1.5.3:80', () => new Response('never'));
+      network.listen('127.1.5.4:80', () => new Response('never'), { name: 'bmc:sick' });
+      const get = (url: string) => ({ method: 'GET', url, headers: {} });
+      const refused = await simulate(clock, () => rejection(network.send(get('http://127.1.5.9/'))));
+      expect([refused instanceof NetworkError, refused.code]).toEqual([true, 'ECONNREFUSED']);
+      expect((await simulate(clock, () => rejection(network.send(get('http://127.1.5.3/'))))).code).toBe('ECONNRESET');
+      expect(await simulate(clock, () => network.send(get('http://127.1.5.4/')))).toEqual({ status: 503, headers: { 'content-type': 'text/plain' }, body: expect.stringContaining('Injected fault') });
+      await expect(network.send({ ...get('http://127.1.5.4/'), body: 'x' })).rejects.toThrow(/a GET request has none/);
+    });
+
+    it("ends a dropped message at the client's abort, with its reason", async () => {
+      const { clock, network, elapsed } = setup({ faults: [{ target: 'bmc:gone', kind: 'drop' }] });
+      network.listen('127.1.5.5:80', () => new Response('never'), { name: 'bmc:gone' });
+      const error = await simulate(clock, () => {
+        const abort = new AbortController();
+        clock.setTimeout(() => abort.abort(new Error('timed out after 3000 ms')), 3_000);
+        return rejection(network.send({ method: 'GET', url: 'http://127.1.5.5/', headers: {}, signal: abort.signal }));
+      });
+      expect([error.message, elapsed()]).toEqual(['timed out after 3000 ms', 3_000]);
     });
   });
 

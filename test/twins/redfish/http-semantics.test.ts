@@ -1,6 +1,6 @@
 // HTTP semantics of the simulated Redfish BMC: auth, status codes, headers, PATCH validation, queries.
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTwin, type Twin } from './harness.js';
+import { BASIC, makeTwin, type Twin } from './harness.js';
 
 let twin: Twin;
 afterEach(() => twin?.dispose());
@@ -118,6 +118,29 @@ describe('PATCH validation', () => {
     expect((await twin.json('POST', reset, { body: {} })).body.error.code).toBe('Base.1.22.ActionParameterMissing');
     expect((await twin.json('POST', reset, { body: { ResetType: 'PowerCycle' } })).body.error.code).toBe('Base.1.22.ActionParameterValueNotInList');
     expect((await twin.json('POST', reset, { body: { ResetType: 'On', Force: true } })).body.error.code).toBe('Base.1.22.ActionParameterUnknown');
+  });
+});
+
+describe('the message adapter', () => {
+  it('answers an HTTP message as plain data exactly as the Fetch handler answers the same request', async () => {
+    twin = makeTwin('hpe-ilo5');
+    const cases: Array<[string, string, unknown?]> = [
+      ['GET', `${SYS}/Memory?$expand=.`],
+      ['GET', '/redfish/v1/Nope'],
+      ['PATCH', SYS, { AssetTag: 'rack-7' }],
+      ['POST', '/redfish/v1/SessionService/Sessions', { UserName: 'admin', Password: 'wrong' }],
+    ];
+    for (const [method, path, body] of cases) {
+      const viaFetch = await twin.call(method, path, body === undefined ? {} : { body });
+      const headers: Record<string, string> = { authorization: BASIC, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+      const viaMessage = await twin.bmc.message({ method, url: `https://127.1.0.1${path}`, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      expect(viaMessage, `${method} ${path}`).toEqual({ status: viaFetch.status, headers: Object.fromEntries(viaFetch.headers), body: await viaFetch.text() });
+    }
+  });
+
+  it('refuses an event stream, which has no end to read a whole message up to', async () => {
+    twin = makeTwin('dmtf');
+    await expect(twin.bmc.message({ method: 'GET', url: 'https://127.1.0.1/redfish/v1/EventService/SSE', headers: { authorization: BASIC } })).rejects.toMatchObject({ code: 'STREAM_NOT_A_MESSAGE' });
   });
 });
 
