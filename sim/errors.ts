@@ -11,7 +11,8 @@ export type SimErrorCode =
   | 'INVALID_FAULT_PLAN'
   | 'INVALID_TRACE'
   | 'ADDRESS_IN_USE'
-  | 'NETWORK_CLOSED';
+  | 'NETWORK_CLOSED'
+  | 'CLIENT_NOT_CARRIED';
 
 export class SimError extends Error {
   override name = 'SimError';

@@ -14,7 +14,7 @@ export { TraceRecorder, MemoryTraceSink, FileTraceSink, type TraceSink, type Tra
 export { type TraceEvent, InvalidTraceError, parseTraceLine } from './trace/trace-event.js';
 export { compareTraces, readTraceLines, type TraceComparison, type TraceDivergence } from './trace/trace-diff.js';
 export { canonicalJson } from './trace/canonical-json.js';
-export { InProcessHttpNetwork, type HttpHandler, type ListenOptions, type InProcessHttpNetworkOptions } from './net/http-network.js';
+export { InProcessHttpNetwork, type HttpHandler, type HttpMessage, type HttpMessageReply, type HttpMessageHandler, type ListenOptions, type InProcessHttpNetworkOptions } from './net/http-network.js';
 export { NetworkError, type SocketErrorCode } from './net/network-error.js';
 export { parseAddress, formatAddress, type Endpoint } from './net/address.js';
 export type { DatagramSocket, DatagramNetwork, DatagramListener, BindOptions } from './net/datagram.js';

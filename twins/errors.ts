@@ -3,7 +3,7 @@
  * callers and tests can tell failures apart without parsing messages.
  * Add codes and subclasses here as the twin grows.
  */
-export type TwinErrorCode = 'INVALID_SPEC' | 'INVALID_CONFIG' | 'INVALID_STATE' | 'BOOT_SCRIPT' | 'UNREACHABLE';
+export type TwinErrorCode = 'INVALID_SPEC' | 'INVALID_CONFIG' | 'INVALID_STATE' | 'BOOT_SCRIPT' | 'UNREACHABLE' | 'STREAM_NOT_A_MESSAGE';
 
 export class TwinError extends Error {
   override name = 'TwinError';

@@ -1,7 +1,8 @@
 /**
  * Ready state in model fidelity: powered-off servers to `ready` (network boot,
  * install, agent, ops environment) with the real orchestrator, on the virtual
- * clock. Prints wall time, virtual time and memory for the lab (12 servers)
+ * clock. Prints wall time, CPU time (the figure to compare on a shared
+ * machine), virtual time and memory for the lab (12 servers)
  * and for 1,000 servers of the 10k site.
  *
  * Then the lab in wire fidelity: `drill up` itself, timed from start to every
@@ -26,6 +27,7 @@ const { deployment: _name, ...plan } = parse(readFileSync(file('scenarios/deploy
 async function run(label: string, specPath: string, limit: number | undefined): Promise<string> {
   const datacenter = parseDatacenterSpec(readFileSync(file(specPath), 'utf8'), { source: specPath });
   const started = process.hrtime.bigint();
+  const cpuStarted = process.cpuUsage();
   const model = await startReadyStateModel({ datacenter, ...(limit === undefined ? {} : { limit }) });
   try {
     const enrolledS = Number(process.hrtime.bigint() - started) / 1e9;
@@ -34,18 +36,20 @@ async function run(label: string, specPath: string, limit: number | undefined): 
     if (applied.status !== 200) throw new Error(`the plan was refused: ${JSON.stringify(applied.body)}`);
     await model.settle('lab-ready', 24 * 3_600_000);
     const wallS = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = process.cpuUsage(cpuStarted);
+    const cpuS = (cpu.user + cpu.system) / 1e6;
     const virtualS = (model.fleet.clock.now() - virtualStart) / 1000;
     const nodes = [...(await model.store.snapshot()).nodes.values()];
     const ready = nodes.filter((n) => n.value.lifecycle === 'ready').length;
     const rssMiB = process.memoryUsage().rss / 2 ** 20;
-    return `${label.padEnd(24)} ${String(nodes.length).padStart(6)} ${String(ready).padStart(6)} ${enrolledS.toFixed(2).padStart(10)} ${wallS.toFixed(2).padStart(9)} ${virtualS.toFixed(0).padStart(10)} ${rssMiB.toFixed(0).padStart(8)}`;
+    return `${label.padEnd(24)} ${String(nodes.length).padStart(6)} ${String(ready).padStart(6)} ${enrolledS.toFixed(2).padStart(10)} ${wallS.toFixed(2).padStart(9)} ${cpuS.toFixed(2).padStart(7)} ${virtualS.toFixed(0).padStart(10)} ${rssMiB.toFixed(0).padStart(8)}`;
   } finally {
     await model.dispose();
   }
 }
 
 process.stdout.write('drill bench ready-state — model fidelity, powered off → ready (install + ops roles), real orchestrator\n\n');
-process.stdout.write(`${'run'.padEnd(24)} ${'nodes'.padStart(6)} ${'ready'.padStart(6)} ${'enroll s'.padStart(10)} ${'wall s'.padStart(9)} ${'virtual s'.padStart(10)} ${'RSS MiB'.padStart(8)}\n`);
+process.stdout.write(`${'run'.padEnd(24)} ${'nodes'.padStart(6)} ${'ready'.padStart(6)} ${'enroll s'.padStart(10)} ${'wall s'.padStart(9)} ${'CPU s'.padStart(7)} ${'virtual s'.padStart(10)} ${'RSS MiB'.padStart(8)}\n`);
 process.stdout.write(`${await run('lab (12 servers)', 'scenarios/datacenters/lab.yaml', undefined)}\n`);
 process.stdout.write(`${await run(`site-10k, first ${large}`, 'scenarios/datacenters/site-10k.yaml', large)}   (target: wall ≤ 20 s)\n`);
 
@@ -70,7 +74,7 @@ async function wireLab(): Promise<string> {
       });
       child.once('exit', (code) => reject(new Error(`drill up exited (${code}) before ready state:\n${output.slice(-2000)}`)));
     });
-    return `${'lab, wire (drill up)'.padEnd(24)} ${'12'.padStart(6)} ${'12'.padStart(6)} ${(enrolledS ?? Number.NaN).toFixed(2).padStart(10)} ${readyS.toFixed(2).padStart(9)} ${'real'.padStart(10)} ${'—'.padStart(8)}`;
+    return `${'lab, wire (drill up)'.padEnd(24)} ${'12'.padStart(6)} ${'12'.padStart(6)} ${(enrolledS ?? Number.NaN).toFixed(2).padStart(10)} ${readyS.toFixed(2).padStart(9)} ${'—'.padStart(7)} ${'real'.padStart(10)} ${'—'.padStart(8)}`;
   } finally {
     child.removeAllListeners('exit');
     const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -24,6 +24,17 @@ export interface AgentHubOptions {
 
 const MAX_CACHED_TOKENS = 100_000;
 
+export interface PollOptions {
+  /**
+   * How long to hold the poll for an item when none is queued (a long poll),
+   * in ms; 0 or absent answers at once. The agent then gets an item the moment
+   * it is dispatched, and an idle agent calls in once per wait.
+   */
+  readonly waitMs?: number;
+  /** Ends the wait early, with nothing: the agent hung up. */
+  readonly signal?: AbortSignal;
+}
+
 interface Pending {
   item: WorkItem;
   handedOut: boolean;
@@ -45,8 +56,11 @@ export class AgentHub {
   /** Tokens whose agent's first call is recorded (the cached record may predate that write). */
   private readonly announced = new Set<string>();
   private readonly authenticated = new Map<string, { readonly node: Versioned<NodeRecord>; readonly untilMs: number }>();
+  /** The held poll of each node, by node: called with true when an item is queued for it, false to end the wait with nothing. */
+  private readonly waiting = new Map<string, (workArrived: boolean) => void>();
 
-  private tokenIndex: { readonly nodes: ReadonlyMap<string, Versioned<NodeRecord>>; readonly index: ReadonlyMap<string, Versioned<NodeRecord>> } | undefined;
+  /** Node names by agent token digest, as of the node map `nodes`. */
+  private tokenIndex: { readonly nodes: ReadonlyMap<string, Versioned<NodeRecord>>; readonly index: ReadonlyMap<string, string> } | undefined;
 
   constructor(private readonly options: AgentHubOptions) {
     if (!(Number.isInteger(options.pollIntervalS) && options.pollIntervalS >= 1)) throw new AgentError('AGENT_BAD_CONFIG', `pollIntervalS: ${options.pollIntervalS} — use a whole number of seconds ≥ 1`);
@@ -85,6 +99,7 @@ export class AgentHub {
       const queue = this.queues.get(node) ?? [];
       queue.push(pending);
       this.queues.set(node, queue);
+      this.waiting.get(node)?.(true);
     });
   }
 
@@ -96,7 +111,7 @@ export class AgentHub {
     const cached = this.authenticated.get(sha256);
     if (cached && now < cached.untilMs) return cached.node;
     this.authenticated.delete(sha256);
-    const node = this.byToken(await this.options.store.nodes()).get(sha256);
+    const node = this.byToken(await this.options.store.nodes(), sha256);
     if (node) {
       if (this.options.authCacheMs > 0) {
         // Expired entries go as they are found; a bound keeps tokens never asked about again from piling up.
@@ -109,39 +124,80 @@ export class AgentHub {
   }
 
   /**
-   * Nodes by their agent token's digest, rebuilt only when the store's node map
-   * is another object (records are immutable, so the same map means the same
-   * tokens): a thousand agents polling cost one pass per node change, not one per poll.
+   * The node holding this token digest. The index says which node had it; the
+   * current record confirms it still does (a token moves only by a new install
+   * plan or a revocation). Only a digest the index does not place correctly
+   * rebuilds it, at most once per node map (records are immutable, so the same
+   * map means the same tokens): a fleet's polls cost a lookup each, not a pass
+   * over every node per node change.
    */
-  private byToken(nodes: ReadonlyMap<string, Versioned<NodeRecord>>): ReadonlyMap<string, Versioned<NodeRecord>> {
-    if (this.tokenIndex?.nodes !== nodes) {
-      const index = new Map<string, Versioned<NodeRecord>>();
-      for (const node of nodes.values()) {
-        const sha = node.value.provisioning?.agentTokenSha256;
-        if (sha !== undefined) index.set(sha, node);
-      }
-      this.tokenIndex = { nodes, index };
+  private byToken(nodes: ReadonlyMap<string, Versioned<NodeRecord>>, sha256: string): Versioned<NodeRecord> | undefined {
+    const holds = (name: string | undefined): Versioned<NodeRecord> | undefined => {
+      const node = name === undefined ? undefined : nodes.get(name);
+      return node?.value.provisioning?.agentTokenSha256 === sha256 ? node : undefined;
+    };
+    const indexed = holds(this.tokenIndex?.index.get(sha256));
+    if (indexed || this.tokenIndex?.nodes === nodes) return indexed;
+    const index = new Map<string, string>();
+    for (const node of nodes.values()) {
+      const sha = node.value.provisioning?.agentTokenSha256;
+      if (sha !== undefined) index.set(sha, node.value.name);
     }
-    return this.tokenIndex.index;
+    this.tokenIndex = { nodes, index };
+    return holds(index.get(sha256));
   }
 
-  /** A poll from `node`'s agent: its heartbeat, and the next item for it (the same one again, as a new attempt, if it lost the last). */
-  async poll(node: Versioned<NodeRecord>): Promise<WorkItem | undefined> {
+  /**
+   * A poll from `node`'s agent: its heartbeat, and the next item for it (the
+   * same one again, as a new attempt, if it lost the last), waiting up to
+   * `waitMs` for one when none is queued.
+   */
+  async poll(node: Versioned<NodeRecord>, options: PollOptions = {}): Promise<WorkItem | undefined> {
     await this.heartbeat(node);
-    const queue = this.queues.get(node.value.name);
-    const head = queue?.[0];
-    if (!head) return undefined;
-    if (head.handedOut) {
-      if (head.item.attempt >= this.options.maxHandOuts) {
-        this.settle(node.value.name, head.item.id).reject(
-          new AgentError('AGENT_LOST_ITEM', `Failed to run work item ${head.item.id} on ${node.value.name}: its agent asked for work ${head.item.attempt} times without posting a result — check the agent's log on the node`),
-        );
-        return this.poll(node);
+    const name = node.value.name;
+    const item = this.take(name);
+    if (item !== undefined || !((options.waitMs ?? 0) > 0) || options.signal?.aborted === true) return item;
+    return (await this.waitForWork(name, options.waitMs!, options.signal)) ? this.take(name) : undefined;
+  }
+
+  private take(node: string): WorkItem | undefined {
+    for (;;) {
+      const head = this.queues.get(node)?.[0];
+      if (!head) return undefined;
+      if (head.handedOut) {
+        if (head.item.attempt >= this.options.maxHandOuts) {
+          this.settle(node, head.item.id).reject(
+            new AgentError('AGENT_LOST_ITEM', `Failed to run work item ${head.item.id} on ${node}: its agent asked for work ${head.item.attempt} times without posting a result — check the agent's log on the node`),
+          );
+          continue;
+        }
+        head.item = { ...head.item, attempt: head.item.attempt + 1 };
       }
-      head.item = { ...head.item, attempt: head.item.attempt + 1 };
+      head.handedOut = true;
+      return head.item;
     }
-    head.handedOut = true;
-    return head.item;
+  }
+
+  /**
+   * True when an item is queued for `node` within `waitMs`; false when the
+   * time runs out, `signal` aborts, or a newer poll of the node takes over
+   * (its agent gave up on this one), so an item never goes to a caller that left.
+   */
+  private waitForWork(node: string, waitMs: number, signal: AbortSignal | undefined): Promise<boolean> {
+    this.waiting.get(node)?.(false);
+    const { clock } = this.options;
+    return new Promise((resolve) => {
+      const wake = (workArrived: boolean): void => {
+        clock.clearTimeout(timer);
+        signal?.removeEventListener('abort', giveUp);
+        if (this.waiting.get(node) === wake) this.waiting.delete(node);
+        resolve(workArrived);
+      };
+      const giveUp = (): void => wake(false);
+      const timer = clock.setTimeout(giveUp, waitMs);
+      signal?.addEventListener('abort', giveUp, { once: true });
+      this.waiting.set(node, wake);
+    });
   }
 
   /** The agent's result for item `id`; an item not out to this node is an AgentError (the API's 409). */

@@ -23,6 +23,7 @@ export const AGENT_SCRIPT = String.raw`#!/bin/sh
 #   DRILL_AGENT_BACKOFF_MIN_MS  first delay after a failed call (default 1000)
 #   DRILL_AGENT_BACKOFF_MAX_MS  longest delay (default 60000)
 #   DRILL_AGENT_POLL_MS         delay between polls when idle (default: the server's Retry-After)
+#   DRILL_AGENT_WAIT_S          how long the orchestrator may hold a poll until there is work (default 25; 0: answer at once)
 #   DRILL_AGENT_ITEM_TIMEOUT_S  a work item still running after this is stopped, status 124 (default 3600)
 
 [ -n "$DRILL_AGENT_CONFIG" ] || DRILL_AGENT_CONFIG=/etc/drill/agent.conf
@@ -32,6 +33,7 @@ if [ -r "$DRILL_AGENT_CONFIG" ]; then . "$DRILL_AGENT_CONFIG"; fi
 [ -n "$DRILL_AGENT_BACKOFF_MIN_MS" ] || DRILL_AGENT_BACKOFF_MIN_MS=1000
 [ -n "$DRILL_AGENT_BACKOFF_MAX_MS" ] || DRILL_AGENT_BACKOFF_MAX_MS=60000
 [ -n "$DRILL_AGENT_ITEM_TIMEOUT_S" ] || DRILL_AGENT_ITEM_TIMEOUT_S=3600
+[ -n "$DRILL_AGENT_WAIT_S" ] || DRILL_AGENT_WAIT_S=25
 
 log() { printf 'drill-agent: %s\n' "$*" >&2; }
 if [ -z "$DRILL_API" ] || [ -z "$DRILL_TOKEN" ]; then
@@ -108,7 +110,8 @@ run_item() {
 }
 
 while :; do
-  code=$(api GET /api/v1/agent/work)
+  # A long poll: the orchestrator answers as soon as there is work, or after the wait with Retry-After: 0.
+  code=$(api GET "/api/v1/agent/work?waitS=$DRILL_AGENT_WAIT_S")
   case $code in
     200) backoff_ms=$DRILL_AGENT_BACKOFF_MIN_MS; run_item ;;
     204)

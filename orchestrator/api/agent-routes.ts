@@ -28,6 +28,20 @@ export const AgentResultInput = z
   .strict()
   .refine((r) => (r.output === undefined) !== (r.outputBase64 === undefined), { error: 'give exactly one of output and outputBase64 — the output as text, or base64 for an agent without a JSON encoder' });
 
+/** The longest an agent's poll is held: well inside common proxy and load-balancer idle timeouts. */
+const MAX_POLL_WAIT_S = 55;
+
+const AgentPollQuery = z
+  .object({
+    waitS: z.coerce
+      .number({ error: `waitS must be a number of seconds — e.g. waitS=25` })
+      .int({ error: 'waitS must be a whole number of seconds' })
+      .min(0, { error: 'waitS must be ≥ 0' })
+      .max(MAX_POLL_WAIT_S, { error: `waitS must be ≤ ${MAX_POLL_WAIT_S} — poll again after the answer` })
+      .default(0),
+  })
+  .strict();
+
 /** The hub that authenticated the request: the mount answers 503 for `auth: 'agent'` routes of an API without one. */
 function hub(ctx: ApiContext): AgentHub {
   return ctx.agents!;
@@ -37,14 +51,19 @@ export const AGENT_ROUTES: readonly Route[] = [
   {
     method: 'get',
     path: '/api/v1/agent/work',
-    summary: "A node agent's next work item (200), or 204 with Retry-After when there is none; every call is the agent's heartbeat",
+    summary:
+      "A node agent's next work item (200), or 204 with Retry-After when there is none; with waitS, held up to that many seconds for one (then Retry-After: 0, poll again at once); every call is the agent's heartbeat",
     auth: 'agent',
+    query: AgentPollQuery,
     response: WorkItemView,
     status: 200,
-    handle: async (ctx, { agentNode }) => {
+    handle: async (ctx, { agentNode, query, signal }) => {
       const agents = hub(ctx);
-      const item = await agents.poll(agentNode!);
-      return item ? { status: 200, body: item } : { status: 204, body: undefined, headers: { 'Retry-After': String(agents.pollIntervalS) } };
+      const { waitS } = query as z.infer<typeof AgentPollQuery>;
+      const item = await agents.poll(agentNode!, { waitMs: waitS * 1000, ...(signal ? { signal } : {}) });
+      if (item) return { status: 200, body: item };
+      // A poll that was held has waited already: the agent asks again at once rather than after the poll interval.
+      return { status: 204, body: undefined, headers: { 'Retry-After': String(waitS > 0 ? 0 : agents.pollIntervalS) } };
     },
   },
   {

@@ -24,8 +24,12 @@ export interface ApiAppOptions extends ApiContext {
 function mount(app: express.Express, route: Route, options: ApiAppOptions): void {
   const expressPath = route.path.replace(/\{(\w+)\}/g, ':$1');
   app[route.method](expressPath, async (req: Request, res: Response, next: NextFunction) => {
+    const hungUp = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) hungUp.abort(new Error('the client hung up'));
+    });
     try {
-      const result = await dispatch(route, options, options.tokens, { params: req.params as Record<string, string>, query: req.query, body: req.body, authorization: req.headers.authorization });
+      const result = await dispatch(route, options, options.tokens, { params: req.params as Record<string, string>, query: req.query, body: req.body, authorization: req.headers.authorization, signal: hungUp.signal });
       res.status(result.status).set(result.headers ?? {});
       if (result.status === 204) res.end();
       else res.json(result.body);

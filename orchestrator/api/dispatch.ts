@@ -14,6 +14,8 @@ export interface RawRequest {
   readonly query: unknown;
   readonly body: unknown;
   readonly authorization: string | undefined;
+  /** Aborts when the client hangs up. */
+  readonly signal?: AbortSignal;
 }
 
 function fieldOf(path: readonly PropertyKey[]): string {
@@ -58,7 +60,7 @@ export async function dispatch(route: Route, ctx: ApiContext, tokens: ApiTokens,
   if (query && !query.success) return { status: 400, body: validationBody(query.error, 'query') };
   const body = route.body ? route.body.safeParse(raw.body ?? {}) : undefined;
   if (body && !body.success) return { status: 400, body: validationBody(body.error, 'body') };
-  return route.handle(ctx, { params: raw.params, query: query?.data, body: body?.data, ...(agentNode ? { agentNode } : {}) });
+  return route.handle(ctx, { params: raw.params, query: query?.data, body: body?.data, ...(agentNode ? { agentNode } : {}), ...(raw.signal ? { signal: raw.signal } : {}) });
 }
 
 /** Any error from `dispatch` as the answer the client gets; unexpected ones go to `onInternalError` and answer 500. */

@@ -31,7 +31,7 @@ export function createApiFetchHandler(options: ApiAppOptions): (request: Request
         } catch {
           return json(400, { field: '(body)', problem: 'the body is not valid JSON', fix: 'send a JSON object with Content-Type: application/json' });
         }
-        const result = await dispatch(route, options, options.tokens, { params, query: Object.fromEntries(url.searchParams), body, authorization: request.headers.get('authorization') ?? undefined });
+        const result = await dispatch(route, options, options.tokens, { params, query: Object.fromEntries(url.searchParams), body, authorization: request.headers.get('authorization') ?? undefined, signal: request.signal });
         return json(result.status, result.body, result.headers);
       } catch (error) {
         const reply = errorReply(error, options.onInternalError);

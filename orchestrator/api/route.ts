@@ -36,6 +36,8 @@ export interface RouteInput {
   readonly body: unknown;
   /** The node whose agent token authenticated the request (`auth: 'agent'` routes), as read then. */
   readonly agentNode?: Versioned<NodeRecord>;
+  /** Aborts when the client hangs up: a route that holds the request (a long poll) stops waiting. */
+  readonly signal?: AbortSignal;
 }
 
 export interface RouteResult {

@@ -16,9 +16,9 @@ import {
   VirtualClock,
   type FaultSpec,
 } from '../../sim/index.js';
-import { modifierFaults, type Datacenter, type ModelMachine, type ResolvedServer, type SimulatedServer } from '../../twins/index.js';
+import { fetchMachineHttp, modifierFaults, type Datacenter, type ModelMachine, type ResolvedServer, type SimulatedServer } from '../../twins/index.js';
 import { buildSpecServer } from '../twin/spec-server.js';
-import { FetchTransport, standardDriverFactory, type BmcDriverFactory } from '../../orchestrator/index.js';
+import { MessageTransport, standardDriverFactory, type BmcDriverFactory } from '../../orchestrator/index.js';
 
 export interface ModelFleetServer {
   readonly spec: ResolvedServer;
@@ -58,19 +58,20 @@ export async function startModelFleet(options: ModelFleetOptions): Promise<Model
   const faults = new FaultInjector({ plan: FaultPlan.parse({ faults: faultSpecs }), clock, random: random.fork('faults') });
   const stack = new DisposableStack();
   try {
-    const http = stack.use(InProcessHttpNetwork.attach({ clock, random: random.fork('http'), faults }));
+    // Every client of the fleet sends with the network's own send or fetch, so node:http(s) need not be intercepted (see `intercept`).
+    const http = stack.use(InProcessHttpNetwork.attach({ clock, random: random.fork('http'), faults, intercept: 'fetch' }));
     const udp = stack.use(new DatagramSwitch({ clock, random: random.fork('udp'), faults }));
     const servers = new Map<string, ModelFleetServer>();
+    const machineHttp = fetchMachineHttp(clock, http.fetch);
     for (const spec of specs) {
-      const { server, machine, redfish } = await buildSpecServer({ datacenter: dc, spec, clock, random, faults, datagrams: udp, stack });
+      const { server, machine, redfish } = await buildSpecServer({ datacenter: dc, spec, clock, random, faults, datagrams: udp, stack, machineHttp });
       if (redfish && spec.bmc.redfishPort !== undefined) stack.use(redfish.listen(http, `${spec.bmc.address}:${spec.bmc.redfishPort}`));
       servers.set(spec.name, { spec, server, machine });
     }
     const drivers = standardDriverFactory({
       clock,
       random: random.fork('orchestrator'),
-      // fetch is what the in-process network intercepts; it carries the same HTTP bytes.
-      httpTransport: () => new FetchTransport(),
+      httpTransport: () => new MessageTransport({ send: http.send }),
       datagram: udp,
       ipmiLocalHost: '127.0.0.1',
       log: { warn: () => undefined },

@@ -133,7 +133,7 @@ export async function startReadyStateModel(options: ReadyStateModelOptions): Pro
 
   const api = async (method: string, path: string, body?: unknown) => {
     const response = await fleet.settle(
-      fetch(`https://${API_ADDRESS}${path}`, {
+      fleet.http.fetch(`https://${API_ADDRESS}${path}`, {
         method,
         headers: { authorization: `Bearer ${admin}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),

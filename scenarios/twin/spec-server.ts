@@ -12,6 +12,7 @@ import {
   SimulatedServer,
   type Datacenter,
   type IpmiPrivilege,
+  type MachineHttp,
   type PowerTimingProfile,
   type RedfishFlavourName,
   type ResolvedServer,
@@ -43,6 +44,8 @@ export interface BuildSpecServerOptions {
   readonly stack: DisposableStack;
   /** How long POST and soft-off take; POST per the BMC flavour's vendor. Default `fast`. */
   readonly timingProfile?: PowerTimingProfile;
+  /** The machine's HTTP client. Default: node:http/https (real sockets in wire fidelity). */
+  readonly machineHttp?: MachineHttp;
 }
 
 /** The IPMI user levels the twin knows; callback and OEM users get the nearest. */
@@ -89,8 +92,8 @@ export function serverIdentity(dc: Datacenter, spec: ResolvedServer): ServerIden
  * speaks it, IPMI always — sharing one power, boot and sensor state, with the
  * spec's credentials, and the model machine that boots from its NIC on the
  * provisioning network (its boot server from the spec). Model and wire
- * fidelity differ only in where they serve it: the machine's HTTP goes
- * through node:http/https, which the in-process network intercepts in model fidelity.
+ * fidelity differ only in where they serve it and in the machine's HTTP
+ * client: the in-process network's fetch, or node:http/https on real sockets.
  */
 export async function buildSpecServer(options: BuildSpecServerOptions): Promise<SpecServer> {
   const { datacenter, spec, clock, random, faults, stack } = options;
@@ -128,7 +131,15 @@ export async function buildSpecServer(options: BuildSpecServerOptions): Promise<
     }),
   );
   const machine = stack.use(
-    new ModelMachine({ server, facts: factsFromSpec(spec), boot: bootTargetFromSpec(datacenter, spec), clock, random: random.fork(`machine:${spec.name}`), faults }),
+    new ModelMachine({
+      server,
+      facts: factsFromSpec(spec),
+      boot: bootTargetFromSpec(datacenter, spec),
+      clock,
+      random: random.fork(`machine:${spec.name}`),
+      faults,
+      ...(options.machineHttp === undefined ? {} : { http: options.machineHttp }),
+    }),
   );
   return { spec, server, machine, redfish, ipmi };
 }

@@ -41,6 +41,40 @@ export class MachineHttpError extends TwinError {
   }
 }
 
+/**
+ * A Fetch API function with the timeout on the injected clock: for the
+ * in-process network's `fetch` (model fidelity), which hands the Request to the
+ * boot server or agent API without the process's HTTP stack. That network has
+ * no TLS, so there is no certificate for `caPem` to verify.
+ */
+export function fetchMachineHttp(clock: Clock, send: (input: string, init: RequestInit) => Promise<Response>): MachineHttp {
+  return async (request) => {
+    if (request.signal.aborted) throw new MachineHttpError(request.url, 'the machine lost power');
+    const exchange = new AbortController();
+    let stopped = 'the machine lost power';
+    const onAbort = (): void => exchange.abort();
+    const timer = clock.setTimeout(() => {
+      stopped = `no answer within ${request.timeoutMs} ms`;
+      exchange.abort();
+    }, request.timeoutMs);
+    request.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const res = await send(request.url, { method: request.method, ...(request.headers === undefined ? {} : { headers: request.headers }), ...(request.body === undefined ? {} : { body: request.body }), signal: exchange.signal });
+      const body = await res.text();
+      const headers: Record<string, string> = {};
+      res.headers.forEach((value, name) => (headers[name] = value));
+      return { status: res.status, headers, body };
+    } catch (error) {
+      // fetch wraps socket errors in TypeError('fetch failed'): the cause says what happened.
+      const cause = error instanceof TypeError && error.cause instanceof Error ? error.cause : error;
+      throw new MachineHttpError(request.url, exchange.signal.aborted ? stopped : cause instanceof Error ? cause.message : String(cause), { cause: error });
+    } finally {
+      clock.clearTimeout(timer);
+      request.signal.removeEventListener('abort', onAbort);
+    }
+  };
+}
+
 /** node:http/https with the timeout on the injected clock. */
 export function nodeMachineHttp(clock: Clock): MachineHttp {
   return (request) =>

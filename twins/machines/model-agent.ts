@@ -30,6 +30,8 @@ const BACKOFF_MIN_MS = 1_000;
 const BACKOFF_MAX_MS = 60_000;
 const IDLE_DEFAULT_MS = 10_000;
 const IDLE_MAX_MS = 3_600_000;
+/** How long the agent asks the API to hold a poll when it has no work (at most half the request timeout). */
+const POLL_WAIT_S = 20;
 /** Tries to post one result before leaving it to the orchestrator's lease. */
 const RESULT_TRIES = 10;
 /** The API keeps the last 64 KiB of output. */
@@ -39,7 +41,8 @@ type Poll = { readonly kind: 'item'; readonly body: unknown } | { readonly kind:
 
 /**
  * The node agent of docs/provisioning.md, modelled: it polls the agent API
- * with its token over HTTPS (trusting the CA from the install plan), applies
+ * with its token over HTTPS (trusting the CA from the install plan), asking
+ * the API to hold each poll until there is work (a long poll), applies
  * each work item's resources to the model OS with modelled durations, posts
  * the result, and repeats. It backs off 1 s → 60 s with jitter while the API
  * is unreachable or answers 5xx, and exits on 401. `agent-crash` stops it until
@@ -105,12 +108,15 @@ export class ModelAgent {
   }
 
   private async poll(signal: AbortSignal): Promise<Poll> {
-    const reply = await this.request('GET', '/api/v1/agent/work', signal);
+    const waitS = Math.min(POLL_WAIT_S, Math.floor(this.options.timings.requestTimeoutMs / 2_000));
+    const reply = await this.request('GET', `/api/v1/agent/work?waitS=${waitS}`, signal);
     if (typeof reply === 'string') return { kind: 'unavailable', reason: reply };
     if (reply.status === 401) return { kind: 'gone' };
     if (reply.status === 204) {
-      const seconds = Number(reply.headers['retry-after']);
-      const waitMs = Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, IDLE_MAX_MS) : IDLE_DEFAULT_MS;
+      // Retry-After: 0 follows a poll the API held: ask again at once.
+      const retryAfter = reply.headers['retry-after'];
+      const seconds = retryAfter === undefined || retryAfter.trim() === '' ? Number.NaN : Number(retryAfter);
+      const waitMs = Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, IDLE_MAX_MS) : IDLE_DEFAULT_MS;
       return { kind: 'idle', waitMs };
     }
     if (reply.status !== 200) return { kind: 'unavailable', reason: `GET /api/v1/agent/work answered ${reply.status}` };

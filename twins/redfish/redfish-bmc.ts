@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Clock, Disposable, FaultInjector, InProcessHttpNetwork, Random } from '../../sim/index.js';
-import { InvalidTwinConfigError } from '../errors.js';
+import type { Clock, Disposable, FaultInjector, HttpMessage, HttpMessageReply, InProcessHttpNetwork, Random } from '../../sim/index.js';
+import { InvalidTwinConfigError, TwinError } from '../errors.js';
 import type { SimulatedServer } from '../server/index.js';
 import { BmcState, type Account, type Role } from './bmc-state.js';
 import { emptyReply, jsonReply, type RedfishReply, type RedfishRequest } from './exchange.js';
@@ -10,7 +10,8 @@ import { errorBody, MessageBook, RedfishProblem } from './messages.js';
 import { authenticate, ROLE_PRIVILEGES } from './resources/sessions.js';
 import { allowedMethods, type Method, type Privilege, type RouteContext } from './router.js';
 import { flavourRouter } from './routes.js';
-import { pageMembers } from './odata.js';
+import { pageMembers, type Json } from './odata.js';
+import { expandRequest, expandResource } from './expand.js';
 import { loadRedfishSharedData, type RedfishSharedData } from './shared-data.js';
 import type { Session } from './state/sessions.js';
 
@@ -64,6 +65,8 @@ export class RedfishBmc implements Disposable {
   /** @internal The BMC's state; resource renderers read it. */
   readonly state: BmcState;
   readonly fetch = (request: Request): Promise<Response> => this.handleFetch(request);
+  /** The same answers as `fetch`, to an HTTP message as plain data (InProcessHttpNetwork.send). */
+  readonly message = (message: HttpMessage): Promise<HttpMessageReply> => this.handleMessage(message);
 
   constructor(options: RedfishBmcOptions) {
     const flavour = typeof options.flavour === 'string' ? redfishFlavour(options.flavour) : options.flavour;
@@ -103,7 +106,7 @@ export class RedfishBmc implements Disposable {
 
   /** Serves this BMC at `HOST:PORT` on the in-process network, as fault target `bmc:<name>`. */
   listen(network: InProcessHttpNetwork, address: string): Disposable {
-    return network.listen(address, this.fetch, { name: this.state.faultTarget });
+    return network.listen(address, this.fetch, { name: this.state.faultTarget, messages: this.message });
   }
 
   dispose(): void {
@@ -146,9 +149,16 @@ export class RedfishBmc implements Disposable {
     const handler = route.handlers[asMethod];
     if (!handler) throw new RedfishProblem(405, [book.make('OperationNotAllowed')], { Allow: allowedMethods(route).join(', ') });
 
-    for (const key of new URLSearchParams(req.query).keys()) {
+    const query = new URLSearchParams(req.query);
+    for (const key of query.keys()) {
+      if (key === '$expand' && state.flavour.expand) continue;
       if (UNSUPPORTED_QUERY.test(key)) throw new RedfishProblem(501, [book.make('QueryParameterUnsupported', [key])]);
     }
+    const expandValue = asMethod === 'GET' ? query.get('$expand') : null;
+    if (expandValue !== null && state.flavour.expand?.refusedOnSystem === true && path === `/redfish/v1/Systems/${state.flavour.ids.system}`) {
+      throw new RedfishProblem(400, [book.make('QueryNotSupportedOnResource')]);
+    }
+    const expand = expandValue === null || !state.flavour.expand ? undefined : expandRequest(expandValue, state.flavour.expand, book);
 
     const privilege: Privilege = route.privileges?.[asMethod] ?? (asMethod === 'GET' ? 'Login' : 'ConfigureComponents');
     const { account, session } = privilege === 'None' ? { account: undefined, session: undefined } : this.authenticate(req);
@@ -172,6 +182,7 @@ export class RedfishBmc implements Disposable {
     let reply = await handler(ctx);
     if (asMethod !== 'GET') return reply;
     if (/(^|&)\$(top|skip)=/.test(req.query)) reply = page(ctx, reply);
+    if (expand && reply.status === 200 && reply.body !== undefined) reply = { ...reply, body: JSON.stringify(await expandResource(JSON.parse(reply.body) as Json, expand, (target) => this.expandedRead(req, target))) };
     const headers: Record<string, string> = { ...reply.headers, Allow: allowedMethods(route).join(', ') };
     if (reply.status === 200 && reply.body !== undefined) {
       const etag = etagOf(reply.body);
@@ -180,6 +191,17 @@ export class RedfishBmc implements Disposable {
       if (none !== undefined && none.split(',').some((t) => t.trim() === etag)) return emptyReply(304, { ETag: etag });
     }
     return method === 'HEAD' ? { status: reply.status, headers } : { ...reply, headers };
+  }
+
+  /** A resource read on the behalf of an `$expand`: the same request's credentials, the resource as its own GET answers it (undefined unless 200). */
+  private async expandedRead(req: RedfishRequest, path: string): Promise<Json | undefined> {
+    const query = path.indexOf('?');
+    const reply = await this.dispatch({ method: 'GET', path: query < 0 ? path : path.slice(0, query), query: query < 0 ? '' : path.slice(query + 1), header: req.header, body: '' }).catch((error: unknown) => {
+      // A reference the service cannot answer stays a reference, as on a real service.
+      if (error instanceof RedfishProblem) return undefined;
+      throw error;
+    });
+    return reply?.status === 200 && reply.body !== undefined ? (JSON.parse(reply.body) as Json) : undefined;
   }
 
   private authenticate(req: RedfishRequest): { account: Account; session: Session | undefined } {
@@ -217,6 +239,25 @@ export class RedfishBmc implements Disposable {
     });
     return toResponse(reply);
   }
+
+  private async handleMessage(message: HttpMessage): Promise<HttpMessageReply> {
+    const reply = await this.handle({ method: message.method, ...pathAndQuery(message.url), header: (name) => message.headers[name], body: message.body ?? '' });
+    if (reply.stream) {
+      // An event stream has no end to read up to: only a streaming client (fetch) can take it.
+      throw new TwinError('STREAM_NOT_A_MESSAGE', `Failed to answer ${message.method} ${message.url} as a whole message: it is an event stream — read it with fetch`);
+    }
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(reply.headers)) headers[name.toLowerCase()] = value;
+    return { status: reply.status, headers, body: reply.body ?? '' };
+  }
+}
+
+/** The part of an absolute URL after the origin: path, and query without its `?`. */
+function pathAndQuery(url: string): { path: string; query: string } {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  const rest = start < 0 ? '/' : url.slice(start).split('#', 1)[0]!;
+  const mark = rest.indexOf('?');
+  return mark < 0 ? { path: rest, query: '' } : { path: rest.slice(0, mark), query: rest.slice(mark + 1) };
 }
 
 /** `$top`/`$skip` over a collection's Members; `Members@odata.count` stays the total, as DSP0266 says. */

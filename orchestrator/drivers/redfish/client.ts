@@ -314,11 +314,19 @@ export class RedfishClient {
   /** One exchange bounded by `timeoutMs` on the injected clock. */
   private async send(method: HttpMethod, path: string, body: string | undefined, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal | undefined): Promise<{ ok: true; reply: Reply } | { ok: false; error: BmcUnreachableError; code: string | undefined }> {
     const url = this.resolve(path);
-    const timeout = new AbortController();
-    const timer = this.cfg.clock.setTimeout(() => timeout.abort(new Error('timeout')), timeoutMs);
-    const combined = signal === undefined ? timeout.signal : AbortSignal.any([signal, timeout.signal]);
+    // One controller for both the timeout and the caller's signal: AbortSignal.any costs a weak
+    // reference and a finalizer per call, which a fleet's thousands of requests feel.
+    const exchange = new AbortController();
+    let timedOut = false;
+    const timer = this.cfg.clock.setTimeout(() => {
+      timedOut = true;
+      exchange.abort(new Error('timeout'));
+    }, timeoutMs);
+    const forward = (): void => exchange.abort(signal!.reason);
+    if (signal?.aborted === true) forward();
+    else signal?.addEventListener('abort', forward, { once: true });
     try {
-      const res = await this.transport.request({ method, url, headers, ...(body === undefined ? {} : { body }), signal: combined });
+      const res = await this.transport.request({ method, url, headers, ...(body === undefined ? {} : { body }), signal: exchange.signal });
       let parsed: Json | undefined;
       let text = res.body;
       try {
@@ -331,10 +339,11 @@ export class RedfishClient {
     } catch (error) {
       if (signal?.aborted === true) throw signal.reason;
       const code = error instanceof TransportError ? error.code : undefined;
-      const reason = timeout.signal.aborted ? `no answer within ${timeoutMs} ms` : error instanceof Error ? error.message : String(error);
+      const reason = timedOut ? `no answer within ${timeoutMs} ms` : error instanceof Error ? error.message : String(error);
       return { ok: false, code, error: new BmcUnreachableError(this.bmc, `Failed to ${method} ${path}: ${reason}`, { cause: error }) };
     } finally {
       this.cfg.clock.clearTimeout(timer);
+      signal?.removeEventListener('abort', forward);
     }
   }
 }

@@ -72,7 +72,7 @@ export function fru(ctx: Ctx): FruInventory {
 
 async function membersOf(ctx: Ctx, owner: JsonObject | undefined, key: string, what: string, signal?: AbortSignal): Promise<Resource[]> {
   const collection = link(owner, key);
-  return collection === undefined ? [] : readMembers(ctx.client, collection, what, signal);
+  return collection === undefined ? [] : readMembers(ctx.client, collection, what, signal, ctx.service.expandMembers);
 }
 
 async function processors(ctx: Ctx, system: Resource, signal?: AbortSignal): Promise<ProcessorInfo[]> {

@@ -5,6 +5,7 @@
  * below the service root.
  */
 import { BmcProtocolError, NotSupportedError } from '../errors.js';
+import { isSuccess } from './classify.js';
 import { SERVICE_ROOT, type RedfishClient, type Resource } from './client.js';
 import type { ResolvedConfig } from './config.js';
 import { isObject, link, links, optArray, optObject, optString, optText, type JsonObject } from './payload.js';
@@ -21,6 +22,8 @@ export interface Service {
   readonly chassis: Resource | undefined;
   readonly facts: ServiceFacts;
   readonly profile: SelectedProfile;
+  /** The query that has this service put a collection's members inline (`$expand`), when its root says it can. */
+  readonly expandMembers: string | undefined;
 }
 
 /** What every operation works with. */
@@ -64,7 +67,19 @@ export async function discover(client: RedfishClient, cfg: ResolvedConfig, signa
     systemModel: optText(system.body, 'Model'),
   };
   const profile = selectProfile(facts, cfg.profile);
-  return { root, system, manager, chassis, facts, profile };
+  return { root, system, manager, chassis, facts, profile, expandMembers: expandMembersQuery(root.body) };
+}
+
+/**
+ * `$expand=.` (references outside Links: a collection's Members) where the root
+ * lists `ExpandQuery.NoLinks`, else `*` where it lists `ExpandAll`; one level.
+ * A service that lists neither is never sent `$expand`.
+ */
+export function expandMembersQuery(root: JsonObject): string | undefined {
+  const expand = optObject(optObject(root, 'ProtocolFeaturesSupported'), 'ExpandQuery');
+  const form = expand?.['NoLinks'] === true ? '.' : expand?.['ExpandAll'] === true ? '*' : undefined;
+  if (form === undefined) return undefined;
+  return `$expand=${form}${expand?.['Levels'] === true ? '($levels=1)' : ''}`;
 }
 
 async function firstMember(client: RedfishClient, collection: string | undefined, what: string, signal?: AbortSignal): Promise<string | undefined> {
@@ -80,10 +95,15 @@ export async function memberPaths(client: RedfishClient, collection: string, wha
 /**
  * The members of a collection as resources: expanded members are used as they
  * are; the others are read one by one. Bounded by MAX_MEMBERS and MAX_PAGES.
+ * With `expand` (Service.expandMembers) the collection is first asked for its
+ * members inline: one read instead of one per member. A service that refuses
+ * that read (iDRAC answers 400, 404 or 405 on some resources, and fails a whole
+ * expansion over one member it may not show) is read the plain way, and one
+ * that ignores it gives plain members, which are then read one by one.
  */
-export async function readMembers(client: RedfishClient, collection: string, what: string, signal?: AbortSignal): Promise<Resource[]> {
+export async function readMembers(client: RedfishClient, collection: string, what: string, signal?: AbortSignal, expand?: string): Promise<Resource[]> {
   const out: Resource[] = [];
-  for (const member of await collectMembers(client, collection, what, signal)) {
+  for (const member of await collectMembers(client, collection, what, signal, expand)) {
     out.push(member.expanded ?? (await client.get(member.path, what, signal)));
   }
   return out;
@@ -94,13 +114,13 @@ interface Member {
   readonly expanded: Resource | undefined;
 }
 
-async function collectMembers(client: RedfishClient, collection: string, what: string, signal?: AbortSignal): Promise<Member[]> {
+async function collectMembers(client: RedfishClient, collection: string, what: string, signal?: AbortSignal, expand?: string): Promise<Member[]> {
   const out: Member[] = [];
   let next: string | undefined = collection;
   const visited = new Set<string>();
   for (let page = 0; page < MAX_PAGES && next !== undefined && !visited.has(next); page++) {
     visited.add(next);
-    const res = await client.get(next, what, signal);
+    const res = (page === 0 && expand !== undefined ? await readExpanded(client, next, expand, signal) : undefined) ?? (await client.get(next, what, signal));
     const members = res.body['Members'];
     if (members !== undefined && !Array.isArray(members)) throw new BmcProtocolError(client.bmc, `Failed to ${what}: ${next} has Members that is not an array`);
     for (const item of optArray(res.body, 'Members')) {
@@ -113,6 +133,13 @@ async function collectMembers(client: RedfishClient, collection: string, what: s
     next = optString(res.body, 'Members@odata.nextLink');
   }
   return out;
+}
+
+/** The collection read with `expand`, or undefined when the service did not answer that with a resource. */
+async function readExpanded(client: RedfishClient, collection: string, expand: string, signal: AbortSignal | undefined): Promise<Resource | undefined> {
+  const path = `${collection}${collection.includes('?') ? '&' : '?'}${expand}`;
+  const reply = await client.exchange('GET', path, { signal });
+  return isSuccess(reply.status) && isObject(reply.body) ? { path: collection, body: reply.body, etag: undefined } : undefined;
 }
 
 /** A member carrying more than its link (and its type) came expanded. */

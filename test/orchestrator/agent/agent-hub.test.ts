@@ -69,6 +69,39 @@ describe('AgentHub', () => {
     expect(() => hub.complete('n1', item.id, { exitStatus: 0, output: '', changed: false })).toThrow('is not outstanding for n1');
   });
 
+  it('holds a long poll until an item is dispatched, and hands it out at once', async () => {
+    const { hub, node, clock } = await setup();
+    const started = clock.now();
+    const held = hub.poll(await node(), { waitMs: 20_000 });
+    await clock.runFor(3_000);
+    const result = hub.dispatch('n1', 'd/a@n1', resources, new AbortController().signal);
+    const item = await clock.runUntilSettled(held);
+    expect([item?.nodeRole, item?.attempt, clock.now() - started]).toEqual(['d/a@n1', 1, 3_000]);
+    hub.complete('n1', item!.id, { exitStatus: 0, output: '', changed: false });
+    expect((await result).exitStatus).toBe(0);
+  });
+
+  it('answers a long poll with nothing when the wait runs out', async () => {
+    const { hub, node, clock } = await setup();
+    const started = clock.now();
+    expect(await clock.runUntilSettled(hub.poll(await node(), { waitMs: 20_000 }))).toBeUndefined();
+    expect(clock.now() - started).toBe(20_000);
+  });
+
+  it('never hands an item to a poll whose agent hung up or polled again: it goes to the poll that is still there', async () => {
+    const { hub, node, clock } = await setup();
+    const hangUp = new AbortController();
+    const abandoned = hub.poll(await node(), { waitMs: 20_000, signal: hangUp.signal });
+    hangUp.abort(new Error('the client hung up'));
+    expect(await abandoned).toBeUndefined();
+    const superseded = hub.poll(await node(), { waitMs: 20_000 });
+    const current = hub.poll(await node(), { waitMs: 20_000 });
+    expect(await superseded).toBeUndefined();
+    void hub.dispatch('n1', 'd/a@n1', resources, new AbortController().signal);
+    expect((await clock.runUntilSettled(current))?.attempt).toBe(1);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it('records the first call of an agent once, as node.agent-up', async () => {
     const { hub, node, store, clock } = await setup();
     await hub.poll(await node());

@@ -82,6 +82,8 @@ function startAgent(name: string, api: string, token: string): Agent {
       DRILL_AGENT_BACKOFF_MIN_MS: '100',
       DRILL_AGENT_BACKOFF_MAX_MS: '400',
       DRILL_AGENT_POLL_MS: '100',
+      // Held polls short enough that a revoked token is seen within a second.
+      DRILL_AGENT_WAIT_S: '1',
       DRILL_AGENT_ITEM_TIMEOUT_S: '2',
       DRILL_ROOT: root,
     },
@@ -143,6 +145,17 @@ describeWithHost('the POSIX-sh agent against the real API over HTTPS', [commandO
     const server = await serve();
     const token = await nodeWithAgent('n4');
     expect(await call(server, 'GET', '/api/v1/agent/work', token)).toMatchObject({ status: 204, retryAfter: '1' });
+    // A held poll that saw no work says to ask again at once; one that sees work answers with it.
+    expect(await call(server, 'GET', '/api/v1/agent/work?waitS=1', token)).toMatchObject({ status: 204, retryAfter: '0' });
+    const seen = hub.lastSeenMs('n4');
+    const held = call(server, 'GET', '/api/v1/agent/work?waitS=30', token);
+    await until(() => hub.lastSeenMs('n4') !== seen, 'the held poll to arrive');
+    const result = hub.dispatch('n4', 'lab/motd@n4', file('x\n'), new AbortController().signal);
+    const item = await held;
+    expect(item).toMatchObject({ status: 200, body: { nodeRole: 'lab/motd@n4', attempt: 1 } });
+    expect((await call(server, 'POST', `/api/v1/agent/work/${item.body.id}/result`, token, { exitStatus: 0, changed: false, output: '' })).status).toBe(204);
+    expect((await result).exitStatus).toBe(0);
+    expect(await call(server, 'GET', '/api/v1/agent/work?waitS=56', token)).toMatchObject({ status: 400, body: { field: 'query.waitS', problem: 'waitS must be ≤ 55' } });
     expect((await call(server, 'GET', '/api/v1/agent/work', 'drill_operator-token')).status).toBe(401);
     expect((await call(server, 'GET', '/api/v1/nodes', token)).status).toBe(401);
     expect(await call(server, 'POST', '/api/v1/agent/work/w-none/result', token, { exitStatus: 0, changed: false, output: '' })).toMatchObject({

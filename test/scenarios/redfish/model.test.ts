@@ -12,12 +12,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   BmcAuthError,
   BmcUnreachableError,
+  MessageTransport,
   NotSupportedError,
+  RedfishDriver,
   type BiosValue,
-  type RedfishDriver,
 } from '../../../orchestrator/index.js';
 import { REDFISH_ADMIN, redfishIdentityFor, startModelRedfishTwin, type ModelRedfishTwin, type ModelRedfishTwinOptions } from '../../../scenarios/index.js';
-import { MemoryTraceSink, type FaultPlanData } from '../../../sim/index.js';
+import { MemoryTraceSink, SeededRandom, type FaultPlanData } from '../../../sim/index.js';
 import { DEFAULT_HARDWARE, raidCapacityBytes, REDFISH_FLAVOUR_DATA, REDFISH_FLAVOURS, type AttributeDef, type RedfishFlavourName } from '../../../twins/index.js';
 
 const SEED = 0x5ed7;
@@ -166,6 +167,14 @@ describe.each(REDFISH_FLAVOURS)('RedfishDriver ↔ twin RedfishBmc (%s), model f
     expect(inventory.nics.map((n) => [n.macAddress, n.speedMbps])).toEqual(hardware.nics.map((n) => [n.mac, n.speedGbps * 1000]));
     expect(inventory).toMatchObject({ manufacturer: identity.manufacturer, model: identity.productName, uuid: identity.systemGuid, biosVersion: data.vendor.biosVersion });
     expect(inventory.firmware.map((f) => f.version).sort()).toEqual([data.vendor.biosVersion, data.vendor.managerFirmware].sort());
+  });
+
+  it(`reads a collection's members ${data.expand ? 'inline, in one request per collection ($expand)' : 'one request each (no $expand)'}`, async () => {
+    const t = await start(flavour);
+    const inventory = await t.settle(t.driver().inventory());
+    expect(inventory.memory).toHaveLength(DEFAULT_HARDWARE.memory.dimms);
+    const dimmReads = requests().filter((r) => r.startsWith(`GET /redfish/v1/Systems/${data.ids.system}/Memory/`));
+    expect(dimmReads).toHaveLength(data.expand ? 0 : DEFAULT_HARDWARE.memory.dimms);
   });
 
   it('powers on through POST on the virtual clock, restarts and cycles with the ResetTypes the flavour allows, shuts down and forces off', async () => {
@@ -510,5 +519,29 @@ describe.each(REDFISH_FLAVOURS)('RedfishDriver ↔ twin RedfishBmc (%s): session
     const other = await run(SEED + 1);
     expect(other.digest).not.toBe(a.digest);
     console.log(`${flavour} seed=${SEED}: ${a.lines.length} trace events, sha256 ${a.digest.slice(0, 16)}…`);
+  });
+});
+
+describe('RedfishDriver ↔ a BMC that advertises $expand but refuses it', () => {
+  it('reads the collections member by member instead, and gets the same inventory', async () => {
+    const t = await start('dell-idrac9');
+    const expanded = await t.settle(t.driver().inventory());
+    // iDRAC answers 400, 404 or 405 to $expand on resources it does not expand (iDRAC9 Redfish API guide).
+    t.listen('127.1.1.2:443', (request) =>
+      new URL(request.url).searchParams.has('$expand') ? Response.json({ error: { code: 'Base.1.22.QueryNotSupportedOnResource', message: 'Querying is not supported on the requested resource.' } }, { status: 400 }) : t.bmc.fetch(request),
+    );
+    const before = requests().length;
+    const refusing = new RedfishDriver({
+      endpoint: 'https://127.1.1.2',
+      credentials: { username: REDFISH_ADMIN.user, password: REDFISH_ADMIN.password },
+      clock: t.clock,
+      random: new SeededRandom(SEED),
+      timeoutMs: 10_000,
+      transport: new MessageTransport({ send: t.network.send }),
+    });
+    const plain = await t.settle(refusing.inventory());
+    await t.settle(refusing.close());
+    expect(plain).toEqual(expanded);
+    expect(requests().slice(before).filter((r) => r.startsWith('GET /redfish/v1/Systems/System.Embedded.1/Memory/'))).toHaveLength(DEFAULT_HARDWARE.memory.dimms);
   });
 });

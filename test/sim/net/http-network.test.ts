@@ -8,6 +8,7 @@ import {
   FaultPlan,
   InProcessHttpNetwork,
   MemoryTraceSink,
+  NetworkError,
   SeededRandom,
   TraceRecorder,
   VirtualClock,
@@ -19,7 +20,7 @@ afterEach(async () => {
   while (cleanup.length > 0) await cleanup.pop()!.dispose();
 });
 
-function setup(plan: FaultPlanData = { faults: [] }) {
+function setup(plan: FaultPlanData = { faults: [] }, intercept?: 'fetch' | 'fetch-and-node-http') {
   const stack = new DisposableStack();
   cleanup.push(stack);
   const clock = new VirtualClock();
@@ -27,7 +28,7 @@ function setup(plan: FaultPlanData = { faults: [] }) {
   const sink = new MemoryTraceSink();
   const trace = new TraceRecorder({ clock, sink });
   const faults = new FaultInjector({ plan: FaultPlan.parse(plan), clock, random: random.fork('faults'), observer: trace });
-  const network = stack.use(InProcessHttpNetwork.attach({ clock, random, faults, trace }));
+  const network = stack.use(InProcessHttpNetwork.attach({ clock, random, faults, trace, ...(intercept === undefined ? {} : { intercept }) }));
   const start = clock.now();
   return { clock, network, sink, elapsed: () => clock.now() - start, stack };
 }
@@ -207,5 +208,118 @@ describe('in-process HTTP network', () => {
     first.dispose();
     network.listen('127.1.3.2:80', () => new Response('second'));
     expect(await simulate(clock, async () => (await fetch('http://127.1.3.2/')).text())).toBe('second');
+  });
+
+  describe('network.fetch: the handler answers the Request directly, without the process HTTP stack', () => {
+    it('carries method, headers and body to the handler and its Response back, and traces the exchange', async () => {
+      const { clock, network, sink } = setup();
+      network.listen('127.1.4.1:443', async (req) => Response.json({ method: req.method, auth: req.headers.get('x-auth-token'), body: await req.text() }, { status: 201, headers: { etag: '"e1"' } }));
+      const res = await simulate(clock, () => network.fetch('https://127.1.4.1/redfish/v1/Sessions', { method: 'POST', headers: { 'x-auth-token': 't0k' }, body: '{"a":1}' }));
+      expect([res.status, res.headers.get('etag'), await res.json()]).toEqual([201, '"e1"', { method: 'POST', auth: 't0k', body: '{"a":1}' }]);
+      expect(sink.lines.filter((l) => l.includes('"http.request"') || l.includes('"http.response"'))).toHaveLength(2);
+    });
+
+    it('fails like fetch: refused and reset are TypeErrors caused by the socket error', async () => {
+      const { clock, network } = setup({ faults: [{ target: 'addr:127.1.4.2:80', kind: 'reset' }] });
+      network.listen('127.1.4.2:80', () => new Response('never'));
+      const refused = await simulate(clock, () => rejection(network.fetch('http://127.1.4.9/')));
+      expect([refused instanceof TypeError, refused.cause?.code]).toEqual([true, 'ECONNREFUSED']);
+      const reset = await simulate(clock, () => rejection(network.fetch('http://127.1.4.2/')));
+      expect([reset instanceof TypeError, reset.cause?.code]).toEqual([true, 'ECONNRESET']);
+    });
+
+    it('applies latency and error faults as for an intercepted request', async () => {
+      const { clock, network, elapsed } = setup({ faults: [{ target: 'bmc:slow', kind: 'latency', latencyMs: 300 }, { target: 'bmc:sick', kind: 'error', status: 503 }] });
+      let calls = 0;
+      network.listen('127.1.4.3:80', () => new Response('ok'), { name: 'bmc:slow' });
+      network.listen('127.1.4.4:80', () => (calls++, new Response('ok')), { name: 'bmc:sick' });
+      expect(await simulate(clock, async () => (await network.fetch('http://127.1.4.3/')).text())).toBe('ok');
+      expect(elapsed()).toBe(300);
+      expect(await simulate(clock, async () => (await network.fetch('http://127.1.4.4/')).status)).toBe(503);
+      expect(calls).toBe(0);
+    });
+
+    it("ends a dropped request only at the client's abort, rejecting with its reason, and resets one still in flight at dispose", async () => {
+      const { clock, network, elapsed, stack } = setup({ faults: [{ target: 'bmc:gone', kind: 'drop' }] });
+      network.listen('127.1.4.5:80', () => new Response('never'), { name: 'bmc:gone' });
+      const error = await simulate(clock, () => {
+        const abort = new AbortController();
+        clock.setTimeout(() => abort.abort(new Error('timed out after 2000 ms')), 2_000);
+        return rejection(network.fetch('http://127.1.4.5/', { signal: abort.signal }));
+      });
+      expect([error.message, elapsed()]).toEqual(['timed out after 2000 ms', 2_000]);
+      const pending = rejection(network.fetch('http://127.1.4.5/'));
+      await clock.runUntilIdle();
+      cleanup.pop();
+      await stack.dispose();
+      expect((await pending).cause?.code).toBe('ECONNRESET');
+    });
+
+    it('refuses to follow a redirect instead of answering with something fetch would not', async () => {
+      const { clock, network } = setup();
+      network.listen('127.1.4.6:80', () => new Response(null, { status: 302, headers: { location: '/elsewhere' } }));
+      const error = await simulate(clock, () => rejection(network.fetch('http://127.1.4.6/')));
+      expect([error instanceof TypeError, String(error.cause)]).toEqual([true, expect.stringContaining('does not follow redirects')]);
+      expect(await simulate(clock, async () => (await network.fetch('http://127.1.4.6/', { redirect: 'manual' })).status)).toBe(302);
+    });
+  });
+
+  describe('network.send: an HTTP message as plain data', () => {
+    it("goes to the listener's message handler when it has one, else through its Fetch handler, and answers the same", async () => {
+      const { clock, network, sink } = setup();
+      const seen: string[] = [];
+      const fetchHandler = async (req: Request) => Response.json({ via: 'fetch', auth: req.headers.get('authorization'), body: await req.text() }, { status: 201, headers: { ETag: '"e1"' } });
+      network.listen('127.1.5.1:443', fetchHandler, {
+        messages: async (m) => (seen.push(`${m.method} ${m.url} ${m.headers['authorization']} ${m.body}`), { status: 201, headers: { etag: '"e2"' }, body: '{"via":"messages"}' }),
+      });
+      network.listen('127.1.5.2:443', fetchHandler);
+      const message = { method: 'POST', url: 'https://127.1.5.1/x', headers: { authorization: 'Bearer t' }, body: 'hi' };
+      expect(await simulate(clock, () => network.send(message))).toEqual({ status: 201, headers: { etag: '"e2"' }, body: '{"via":"messages"}' });
+      expect(seen).toEqual(['POST https://127.1.5.1/x Bearer t hi']);
+      const viaFetch = await simulate(clock, () => network.send({ ...message, url: 'https://127.1.5.2/x' }));
+      expect([viaFetch.status, viaFetch.headers['etag'], JSON.parse(viaFetch.body)]).toEqual([201, '"e1"', { via: 'fetch', auth: 'Bearer t', body: 'hi' }]);
+      expect(sink.lines.filter((l) => l.includes('"http.response"'))).toHaveLength(2);
+    });
+
+    it('fails with the socket error itself, answers injected errors as plain text, and rejects a GET with a body', async () => {
+      const { clock, network } = setup({ faults: [{ target: 'addr:127.1.5.3:80', kind: 'reset' }, { target: 'bmc:sick', kind: 'error', status: 503 }] });
+      network.listen('127.1.5.3:80', () => new Response('never'));
+      network.listen('127.1.5.4:80', () => new Response('never'), { name: 'bmc:sick' });
+      const get = (url: string) => ({ method: 'GET', url, headers: {} });
+      const refused = await simulate(clock, () => rejection(network.send(get('http://127.1.5.9/'))));
+      expect([refused instanceof NetworkError, refused.code]).toEqual([true, 'ECONNREFUSED']);
+      expect((await simulate(clock, () => rejection(network.send(get('http://127.1.5.3/'))))).code).toBe('ECONNRESET');
+      expect(await simulate(clock, () => network.send(get('http://127.1.5.4/')))).toEqual({ status: 503, headers: { 'content-type': 'text/plain' }, body: expect.stringContaining('Injected fault') });
+      await expect(network.send({ ...get('http://127.1.5.4/'), body: 'x' })).rejects.toThrow(/a GET request has none/);
+    });
+
+    it("ends a dropped message at the client's abort, with its reason", async () => {
+      const { clock, network, elapsed } = setup({ faults: [{ target: 'bmc:gone', kind: 'drop' }] });
+      network.listen('127.1.5.5:80', () => new Response('never'), { name: 'bmc:gone' });
+      const error = await simulate(clock, () => {
+        const abort = new AbortController();
+        clock.setTimeout(() => abort.abort(new Error('timed out after 3000 ms')), 3_000);
+        return rejection(network.send({ method: 'GET', url: 'http://127.1.5.5/', headers: {}, signal: abort.signal }));
+      });
+      expect([error.message, elapsed()]).toEqual(['timed out after 3000 ms', 3_000]);
+    });
+  });
+
+  it("with intercept: 'fetch', answers the global fetch, makes node:http(s) throw instead of reaching a socket, and restores them at dispose", async () => {
+    const server = http.createServer((_req, res) => res.end('real'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const { clock, network } = setup({ faults: [] }, 'fetch');
+      network.listen('127.1.4.7:80', () => new Response('in-process'));
+      expect(await simulate(clock, async () => (await fetch('http://127.1.4.7/')).text())).toBe('in-process');
+      expect(() => http.get(`http://127.0.0.1:${port}/`)).toThrow(/carries fetch only — send it with network.fetch/);
+      expect(() => https.request('https://127.1.4.7/')).toThrow(/carries fetch only/);
+      expect(() => new http.ClientRequest(`http://127.0.0.1:${port}/`)).toThrow(/carries fetch only/);
+      await cleanup.pop()!.dispose();
+      expect(await httpGet(`http://127.0.0.1:${port}/`)).toEqual({ status: 200, body: 'real' });
+    } finally {
+      server.close();
+    }
   });
 });

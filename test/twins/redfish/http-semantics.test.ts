@@ -1,6 +1,6 @@
 // HTTP semantics of the simulated Redfish BMC: auth, status codes, headers, PATCH validation, queries.
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTwin, type Twin } from './harness.js';
+import { BASIC, makeTwin, type Twin } from './harness.js';
 
 let twin: Twin;
 afterEach(() => twin?.dispose());
@@ -121,8 +121,31 @@ describe('PATCH validation', () => {
   });
 });
 
+describe('the message adapter', () => {
+  it('answers an HTTP message as plain data exactly as the Fetch handler answers the same request', async () => {
+    twin = makeTwin('hpe-ilo5');
+    const cases: Array<[string, string, unknown?]> = [
+      ['GET', `${SYS}/Memory?$expand=.`],
+      ['GET', '/redfish/v1/Nope'],
+      ['PATCH', SYS, { AssetTag: 'rack-7' }],
+      ['POST', '/redfish/v1/SessionService/Sessions', { UserName: 'admin', Password: 'wrong' }],
+    ];
+    for (const [method, path, body] of cases) {
+      const viaFetch = await twin.call(method, path, body === undefined ? {} : { body });
+      const headers: Record<string, string> = { authorization: BASIC, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+      const viaMessage = await twin.bmc.message({ method, url: `https://127.1.0.1${path}`, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      expect(viaMessage, `${method} ${path}`).toEqual({ status: viaFetch.status, headers: Object.fromEntries(viaFetch.headers), body: await viaFetch.text() });
+    }
+  });
+
+  it('refuses an event stream, which has no end to read a whole message up to', async () => {
+    twin = makeTwin('dmtf');
+    await expect(twin.bmc.message({ method: 'GET', url: 'https://127.1.0.1/redfish/v1/EventService/SSE', headers: { authorization: BASIC } })).rejects.toMatchObject({ code: 'STREAM_NOT_A_MESSAGE' });
+  });
+});
+
 describe('queries', () => {
-  it('pages collections with $top/$skip, refuses $expand/$select with 501, ignores unknown plain parameters', async () => {
+  it('pages collections with $top/$skip, refuses $expand/$select with 501 where the flavour has none, ignores unknown plain parameters', async () => {
     twin = makeTwin('dmtf');
     const page = await twin.json('GET', `${SYS}/Memory?$top=3&$skip=2`);
     expect(page.body.Members.map((m: { '@odata.id': string }) => m['@odata.id'].split('/').at(-1))).toEqual(['DIMM3', 'DIMM4', 'DIMM5']);
@@ -131,5 +154,34 @@ describe('queries', () => {
     expect(expand.body.error.code).toBe('Base.1.22.QueryParameterUnsupported');
     expect((await twin.json('GET', `${SYS}?$select=PowerState`)).status).toBe(501);
     expect((await twin.json('GET', `${SYS}?foo=bar`)).status).toBe(200);
+  });
+
+  it("expands a collection's members inline as their own GETs answer them, where the flavour's root says it can", async () => {
+    twin = makeTwin('dell-idrac9');
+    const sys = '/redfish/v1/Systems/System.Embedded.1';
+    const root = await twin.json('GET', '/redfish/v1/');
+    expect(root.body.ProtocolFeaturesSupported.ExpandQuery).toEqual({ ExpandAll: true, Levels: true, Links: true, NoLinks: true, MaxLevels: 1 });
+    const plain = await twin.json('GET', `${sys}/Memory`);
+    const expanded = await twin.json('GET', `${sys}/Memory?$expand=.($levels=1)`);
+    expect(expanded.status).toBe(200);
+    const one = async (path: string) => (await twin.json('GET', path)).body;
+    expect(expanded.body.Members).toEqual(await Promise.all(plain.body.Members.map((m: { '@odata.id': string }) => one(m['@odata.id']))));
+    expect(expanded.headers.get('etag')).not.toBe(plain.headers.get('etag'));
+    // `~` expands only under Links: a collection has none, so nothing changes.
+    expect((await twin.json('GET', `${sys}/Memory?$expand=~`)).body.Members).toEqual(plain.body.Members);
+    const tooDeep = await twin.json('GET', `${sys}/Memory?$expand=.($levels=2)`);
+    expect([tooDeep.status, tooDeep.body.error.code]).toEqual([400, 'Base.1.22.QueryParameterOutOfRange']);
+    expect((await twin.json('GET', `${sys}/Memory?$expand=!`)).body.error.code).toBe('Base.1.22.QueryParameterValueFormatError');
+    // iDRAC does not expand the ComputerSystem itself.
+    expect((await twin.json('GET', `${sys}?$expand=.`)).body.error.code).toBe('Base.1.22.QueryNotSupportedOnResource');
+  });
+
+  it('expands like iLO 5: * as ., forms it lacks served unexpanded', async () => {
+    twin = makeTwin('hpe-ilo5');
+    const plain = await twin.json('GET', `${SYS}/Processors`);
+    const star = await twin.json('GET', `${SYS}/Processors?$expand=*`);
+    expect(star.body.Members.map((m: { Id: string }) => m.Id)).toEqual(['1', '2']);
+    expect((await twin.json('GET', `${SYS}?$expand=.`)).body.Processors.Members).toHaveLength(2);
+    expect((await twin.json('GET', `${SYS}/Processors?$expand=~`)).body).toEqual(plain.body);
   });
 });

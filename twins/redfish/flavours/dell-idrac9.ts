@@ -11,7 +11,8 @@ import type { RedfishFlavour } from './flavour.js';
  * - VirtualMedia under the System (field note 1);
  * - SimpleUpdate tasks start in state `New` (field note 8);
  * - volume DELETE refuses `@Redfish.OperationApplyTime` (field note 6), volumes apply at reset through a job;
- * - a small session pool (session exhaustion, field note 41).
+ * - a small session pool (session exhaustion, field note 41);
+ * - `$expand` one level deep, refused (400) on the ComputerSystem.
  */
 export const DELL_IDRAC9: RedfishFlavour = {
   ...DMTF,
@@ -56,4 +57,6 @@ export const DELL_IDRAC9: RedfishFlavour = {
   storage: { controllerName: 'PERC H740P Mini', controllerModel: 'PERC H740P Mini', volumes: 'standard', applyTimes: ['OnReset'], defaultApplyTime: 'OnReset', deleteRejectsApplyTime: true },
   virtualMedia: { ...DMTF.virtualMedia, under: 'system', slots: [{ id: '1', name: 'Virtual Optical Drive', mediaTypes: ['CD', 'DVD'] }, { id: '2', name: 'Virtual Removable Disk', mediaTypes: ['USBStick'] }] },
   tasks: { monitor: 'monitors', finishedMonitorGetDeletes: false, firstState: 'New', managerJobs: true },
+  // `*`, `.` and `~`, one level (iDRAC9 Redfish API guide, "Query parameters"), but not on the ComputerSystem.
+  expand: { expandAll: true, links: true, noLinks: true, levels: true, maxLevels: 1, lenient: false, refusedOnSystem: true },
 };

@@ -65,6 +65,7 @@ export const DMTF: RedfishFlavour = {
   tasks: { monitor: 'monitors', finishedMonitorGetDeletes: false, firstState: 'Running', managerJobs: false },
   update: { durationMs: 60_000 },
   patchReply: 'resource',
+  expand: undefined,
 };
 
 export { enabledDisabled };

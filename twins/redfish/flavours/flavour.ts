@@ -149,4 +149,27 @@ export interface RedfishFlavour {
   };
   /** PATCH answers 200 with the resource (most) or 204 (OpenBMC). */
   readonly patchReply: 'resource' | 'no-content';
+  /** `$expand` (DSP0266 "Query parameters"), as the service root advertises it; undefined: refused with 501 (DMTF reference, bmcweb's default build). */
+  readonly expand: ExpandSupport | undefined;
+}
+
+/** What `$expand` does on a flavour: the forms its service root's `ProtocolFeaturesSupported.ExpandQuery` lists, and vendor deviations. */
+export interface ExpandSupport {
+  /** `*`: every reference, the Links too. */
+  readonly expandAll: boolean;
+  /** `~`: only the references under Links. */
+  readonly links: boolean;
+  /** `.`: every reference outside Links (a collection's Members among them). */
+  readonly noLinks: boolean;
+  /** `($levels=n)` is honoured, up to `maxLevels`. */
+  readonly levels: boolean;
+  readonly maxLevels: number;
+  /**
+   * HPE iLO 5: `*` expands what `.` does, and a form it lacks is served
+   * unexpanded instead of refused ("non implemented OData query options are
+   * silently discarded", HPE's iLO OData query options guide).
+   */
+  readonly lenient: boolean;
+  /** Dell iDRAC 9 refuses `$expand` on the ComputerSystem with 400 (iDRAC9 Redfish API guide, "Query parameters"). */
+  readonly refusedOnSystem: boolean;
 }

@@ -7,7 +7,8 @@ import type { RedfishFlavour } from './flavour.js';
  * - If-Match required on the BIOS settings PATCH (428 without, 412 on mismatch);
  * - RAID not exposed through standard `Storage/Volumes` (SmartArray is OEM-only on iLO 5);
  * - EjectMedia needs a JSON body `{}` else 415 "Unsupported media type" (field note 16);
- * - a Reset soon after another is refused with 400 "invalid for current system state" (field note 17).
+ * - a Reset soon after another is refused with 400 "invalid for current system state" (field note 17);
+ * - `$expand=.` one level deep, `*` treated as `.`, forms it lacks ignored rather than refused.
  */
 export const HPE_ILO5: RedfishFlavour = {
   ...DMTF,
@@ -43,4 +44,6 @@ export const HPE_ILO5: RedfishFlavour = {
     ],
     ejectNeedsJsonBody: true,
   },
+  // What iLO 5's service root advertises (ExpandAll false, NoLinks and Levels true, MaxLevels 1); `*` acts as `.`.
+  expand: { expandAll: false, links: false, noLinks: true, levels: true, maxLevels: 1, lenient: true, refusedOnSystem: false },
 };

@@ -91,7 +91,9 @@ function renderRoot(state: BmcState): Json {
     Vendor: flavour.vendor.manufacturer,
     Product: flavour.vendor.managerModel,
     ProtocolFeaturesSupported: {
-      ExpandQuery: { ExpandAll: false, Levels: false, Links: false, NoLinks: false },
+      ExpandQuery: flavour.expand
+        ? { ExpandAll: flavour.expand.expandAll, Levels: flavour.expand.levels, Links: flavour.expand.links, NoLinks: flavour.expand.noLinks, MaxLevels: flavour.expand.maxLevels }
+        : { ExpandAll: false, Levels: false, Links: false, NoLinks: false },
       FilterQuery: false,
       SelectQuery: false,
       OnlyMemberQuery: false,
