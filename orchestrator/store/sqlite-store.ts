@@ -127,6 +127,8 @@ export class SqliteStore implements Store {
   private log: ChangeLog = { floor: 0, revisions: [], kinds: [], keys: [] };
   /** The cache maps a snapshot holds: copied before they are changed. */
   private readonly shared = new Set<StoreWrite['kind']>();
+  /** Prepared once: every read asks it, and `pragma()` would prepare it anew each time. */
+  private readonly dataVersionQuery: Database.Statement<[], number>;
   private readonly commitTx: Database.Transaction<(writes: readonly StoreWrite[], events: readonly EventInput[]) => CommitResult>;
 
   constructor(options: SqliteStoreOptions) {
@@ -141,6 +143,7 @@ export class SqliteStore implements Store {
     this.db.pragma('temp_store = MEMORY');
     this.db.pragma('foreign_keys = ON');
     this.migrate();
+    this.dataVersionQuery = this.db.prepare<[], number>('PRAGMA data_version').pluck();
     const versionOf = Object.fromEntries(
       Object.entries(TABLE).map(([kind, { table, key }]) => [kind, this.db.prepare<[string], { version: number }>(`SELECT version FROM ${table} WHERE ${key} = ?`)]),
     ) as Record<StoreWrite['kind'], Database.Statement<[string], { version: number }>>;
@@ -302,7 +305,7 @@ export class SqliteStore implements Store {
    * cache is read again, so a second process sharing the file is never missed.
    */
   private fresh(): RecordCache {
-    const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    const dataVersion = this.dataVersionQuery.get()!;
     if (this.cache && dataVersion === this.dataVersion) return this.cache;
     this.shared.clear();
     this.cache = this.db.transaction(() => ({
