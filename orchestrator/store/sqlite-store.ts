@@ -67,7 +67,7 @@ function readNodeRole(data: string, progress: string | null): NodeRole {
 
 const ALL_KINDS: readonly StoreWrite['kind'][] = ['node', 'deployment', 'node-role'];
 
-/** Record keys the change log keeps before it forgets the older half (a reader that far behind takes a snapshot). */
+/** Record keys the change log keeps, by default, before it forgets the older half (a reader that far behind takes a snapshot). */
 const CHANGE_LOG_LIMIT = 1 << 18;
 
 /** Events inserted per statement: one round trip into SQLite for many rows. */
@@ -111,6 +111,8 @@ export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for a store that lives as long as the process (model fidelity). */
   path: string;
   clock: Clock;
+  /** Record keys `changes` remembers before it forgets the older half (default 262,144). */
+  changeLogLimit?: number;
 }
 
 /**
@@ -120,6 +122,7 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly clock: Clock;
+  private readonly changeLogLimit: number;
   private cache: RecordCache | undefined;
   private dataVersion = -1;
   /** Moves on with every commit, and when another process's writes are read in. */
@@ -133,6 +136,8 @@ export class SqliteStore implements Store {
 
   constructor(options: SqliteStoreOptions) {
     this.clock = options.clock;
+    this.changeLogLimit = options.changeLogLimit ?? CHANGE_LOG_LIMIT;
+    if (!(Number.isInteger(this.changeLogLimit) && this.changeLogLimit >= 1)) throw new Error(`changeLogLimit: ${this.changeLogLimit} — use a whole number of record keys ≥ 1`);
     this.db = new Database(options.path);
     // Takes effect only when the file is new. A tick writes one role's node-roles
     // over many nodes, neighbouring rows: bigger pages mean fewer of them to write.
@@ -280,7 +285,7 @@ export class SqliteStore implements Store {
       log.kinds.push(write.kind);
       log.keys.push(write.kind === 'node-role' ? write.value.id : write.value.name);
     }
-    if (log.keys.length <= CHANGE_LOG_LIMIT) return;
+    if (log.keys.length <= this.changeLogLimit) return;
     // Forget whole commits only, so what is kept answers exactly from its floor on.
     let cut = log.keys.length >> 1;
     while (cut < log.keys.length && log.revisions[cut] === log.revisions[cut - 1]) cut++;

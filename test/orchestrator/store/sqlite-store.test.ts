@@ -75,6 +75,22 @@ describe('SQLite store', () => {
     await store.close();
   });
 
+  it('forgets whole commits once its change log is full: a reader from before them gets nothing rather than part of them', async () => {
+    const store = new SqliteStore({ path: ':memory:', clock: new VirtualClock(), changeLogLimit: 4 });
+    const { revision: start } = await store.snapshot();
+    await store.commit([{ kind: 'node', value: node('a'), expectedVersion: undefined }, { kind: 'node', value: node('b'), expectedVersion: undefined }], []);
+    const { revision: afterFirst } = await store.snapshot();
+    await store.commit([{ kind: 'node', value: node('c'), expectedVersion: undefined }, { kind: 'node', value: node('d'), expectedVersion: undefined }], []);
+    expect([...(await store.changes(start))!.nodes.keys()]).toEqual(['a', 'b', 'c', 'd']);
+    const { revision: afterSecond } = await store.snapshot();
+    // A fifth key overflows the log: the first commit is forgotten, not split.
+    await store.commit([{ kind: 'node', value: node('e'), expectedVersion: undefined }], []);
+    expect(await store.changes(start)).toBeUndefined();
+    expect([...(await store.changes(afterFirst))!.nodes.keys()]).toEqual(['c', 'd', 'e']);
+    expect([...(await store.changes(afterSecond))!.nodes.keys()]).toEqual(['e']);
+    await store.close();
+  });
+
   it('cannot say what changed once another process wrote the file: the reader takes a snapshot instead', async () => {
     const path = tempFile();
     const clock = new VirtualClock();
