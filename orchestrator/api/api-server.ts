@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -59,13 +60,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   });
   const server: Server = options.tls ? createHttpsServer({ key: options.tls.keyPem, cert: options.tls.certificatePem }, app) : createHttpServer(app);
   const detach = attachEventStream(server, options.store, options.tokens);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  // once() rejects with the server's 'error' (a port in use) instead of waiting for 'listening'.
+  server.listen(options.port, options.host);
+  await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const host = isIP(options.host) === 6 ? `[${options.host}]` : options.host;
   return {

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -91,13 +92,9 @@ export async function serveProvisioner(options: ServeProvisionerOptions): Promis
       res.end(JSON.stringify({ problem: 'internal error', fix: 'see the orchestrator log' }));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  // once() rejects with the server's 'error' (a port in use) instead of waiting for 'listening'.
+  server.listen(options.port, options.host);
+  await once(server, 'listening');
   base = `http://${host}:${(server.address() as AddressInfo).port}`;
   return {
     url: base,

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -64,13 +65,9 @@ export async function startTwinObserver(options: TwinObserverServerOptions): Pro
     if (!Number.isInteger(after) || after < 0) return refuse(socket, 400, 'after must be an event sequence number >= 0');
     wss.handleUpgrade(request, socket, head, (ws) => stream(ws, feed, after));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  // once() rejects with the server's 'error' (a port in use) instead of waiting for 'listening'.
+  server.listen(options.port, options.host);
+  await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${options.host}:${port}`,

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -80,13 +81,9 @@ export async function serveRedfishHttps(options: ServeRedfishOptions): Promise<R
       });
       server.keepAliveTimeout = 60_000;
       servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(endpoint.port ?? 443, endpoint.host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
+      // once() rejects with the server's 'error' (a port in use) instead of waiting for 'listening'.
+      server.listen(endpoint.port ?? 443, endpoint.host);
+      await once(server, 'listening');
       const port = (server.address() as AddressInfo).port;
       served.push({ name: endpoint.bmc.name, host: endpoint.host, port, url: `https://${endpoint.host}${port === 443 ? '' : `:${port}`}` });
     }
