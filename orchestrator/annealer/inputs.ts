@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AnnealerView, DeploymentStatus, NodeRole, NodeStatus } from './model.js';
 
 /**
@@ -73,7 +73,6 @@ export function resolveInputs(view: AnnealerView, nodeRole: NodeRole): ResolvedI
   // object, which (unlike the record) outlives every move of its state.
   const node = view.nodes.get(nodeRole.node);
   const deployment = view.deployments.get(nodeRole.deployment);
-  const parentRuns = nodeRole.parents.map((id) => view.nodeRoles.get(id)?.lastGood);
   const cached = memo.get(nodeRole.attributes);
   if (
     cached &&
@@ -82,13 +81,20 @@ export function resolveInputs(view: AnnealerView, nodeRole: NodeRole): ResolvedI
     cached.node === node &&
     cached.deployment === deployment &&
     cached.roles === view.roles &&
-    cached.parentRuns.every((run, i) => run === parentRuns[i])
+    sameRuns(view, nodeRole.parents, cached.parentRuns)
   ) {
     return cached.result;
   }
   const result = computeInputs(view, nodeRole, node, deployment);
+  const parentRuns = nodeRole.parents.map((id) => view.nodeRoles.get(id)?.lastGood);
   memo.set(nodeRole.attributes, { id: nodeRole.id, parents: nodeRole.parents, node, deployment, roles: view.roles, parentRuns, result });
   return result;
+}
+
+/** Whether each parent's last good run is still the one remembered (checked in place: this runs for every run a fleet starts). */
+function sameRuns(view: AnnealerView, parents: readonly string[], runs: readonly unknown[]): boolean {
+  for (let i = 0; i < parents.length; i++) if (view.nodeRoles.get(parents[i]!)?.lastGood !== runs[i]) return false;
+  return true;
 }
 
 interface MemoEntry {
@@ -120,6 +126,6 @@ function computeInputs(view: AnnealerView, nodeRole: NodeRole, node: NodeStatus 
     inputs[name] = [nodeRole.attributes, node?.attributes, deployment?.attributes].find((layer) => layer && name in layer)?.[name];
   }
   const parentOutputs = parents.map((p) => [p.id, p.lastGood?.outputs ?? null]);
-  const digest = createHash('sha256').update(stableJson({ role: role.name, inputs, parents: parentOutputs })).digest('hex');
+  const digest = hash('sha256', stableJson({ role: role.name, inputs, parents: parentOutputs }), 'hex');
   return { inputs, digest };
 }

@@ -14,7 +14,7 @@ import {
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { Random } from '../ports/random.js';
 import { WorkingSet } from './working-set.js';
-import { ConflictError, type EventInput, type Store, type StoreWrite } from '../store/index.js';
+import { ConflictError, type CommitResult, type EventInput, type Store, type StoreWrite } from '../store/index.js';
 
 /** What a runner is handed: the node-role as scheduled and the inputs snapshotted for this run. */
 export interface RunRequest {
@@ -100,6 +100,8 @@ export class AnnealerLoop {
   private readonly working = new WorkingSet();
   /** Kept across ticks and updated with what changed; rebuilt when roles are bound (parent lists change only then). */
   private index: PlanIndex | undefined;
+  /** Node-roles our own recorded results moved, taken into the working set directly: their children need planning. */
+  private readonly replan = new Set<string>();
   private lastTickAtMs = Number.NEGATIVE_INFINITY;
   private stopped = false;
 
@@ -178,6 +180,7 @@ export class AnnealerLoop {
     if (!changes || !this.index) {
       working.reset(await store.snapshot());
       this.index = PlanIndex.of(this.view());
+      this.replan.clear();
       return { changed: undefined, index: this.index };
     }
     const { rebound } = working.apply(changes);
@@ -186,7 +189,25 @@ export class AnnealerLoop {
     const changed = new Set(changes.nodeRoles.keys());
     for (const name of changes.nodes.keys()) for (const id of this.index.onNode.get(name) ?? []) changed.add(id);
     if (!rebound) this.index.update(view, changed);
+    for (const id of this.replan) changed.add(id);
+    this.replan.clear();
     return { changed: changes.deployments.size > 0 ? undefined : changed, index: this.index };
+  }
+
+  /**
+   * Takes one of the loop's own commits into the working set and the index,
+   * when nothing else landed since the last catch-up; otherwise the next
+   * catch-up reads it back like anyone's. A tick's own decisions need no
+   * planning again (planning them gives them back unchanged); recorded
+   * results do, for their children: `replan` says which.
+   */
+  private absorb(writes: readonly StoreWrite[], result: CommitResult, replan: boolean): void {
+    const { absorbed, rebound } = this.working.absorb(writes, result);
+    if (!absorbed || !this.index) return;
+    const ids = writes.flatMap((write) => (write.kind === 'node-role' ? [write.value.id] : []));
+    if (rebound) this.index = PlanIndex.of(this.view());
+    else this.index.update(this.view(), ids);
+    if (replan) for (const id of ids) this.replan.add(id);
   }
 
   private view(): AnnealerView {
@@ -220,7 +241,7 @@ export class AnnealerLoop {
       events.push(stateEvent(this.working.nodeRoles.get(id)!, value));
     }
     try {
-      await this.options.store.commit(writes, events);
+      this.absorb(writes, await this.options.store.commit(writes, events), false);
     } catch (error) {
       if (error instanceof ConflictError) return { decisions: decisions.length, started: 0, conflicted: true };
       throw error;
@@ -301,7 +322,7 @@ export class AnnealerLoop {
       }
       if (writes.length === 0) return;
       try {
-        await this.options.store.commit(writes, events);
+        this.absorb(writes, await this.options.store.commit(writes, events), true);
         return;
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
@@ -331,7 +352,7 @@ export class AnnealerLoop {
       }
       if (writes.length === 0) return;
       try {
-        await store.commit(writes, []);
+        this.absorb(writes, await store.commit(writes, []), false);
         return;
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;

@@ -1,5 +1,5 @@
 import type { NodeRole } from '../annealer/index.js';
-import type { DeploymentRecord, NodeRecord, StoreChanges, StoreSnapshot } from '../store/index.js';
+import { writtenVersion, type CommitResult, type DeploymentRecord, type NodeRecord, type StoreChanges, type StoreSnapshot, type StoreWrite } from '../store/index.js';
 
 /**
  * The loop's own copy of the records it plans from, kept at one store
@@ -34,15 +34,35 @@ export class WorkingSet {
   /** Applies `changes`; says whether any node-role is new or has other parents than before (the dependency graph moved). */
   apply(changes: StoreChanges): { readonly rebound: boolean } {
     let rebound = false;
-    for (const [id, record] of changes.nodeRoles) {
-      const before = this.nodeRoles.get(id);
-      if (!before || before.parents !== record.value.parents || before.softParents !== record.value.softParents) rebound = true;
-      this.nodeRoles.set(id, record.value);
-      this.versions.set(id, record.version);
-    }
+    for (const record of changes.nodeRoles.values()) rebound = this.setNodeRole(record.value, record.version) || rebound;
     for (const [name, record] of changes.nodes) this.nodes.set(name, record.value);
     for (const [name, record] of changes.deployments) this.deployments.set(name, record.value);
     this.revision = changes.revision;
     return { rebound };
+  }
+
+  /**
+   * Applies a commit of the caller's own, when it is the very next revision
+   * (nothing landed between): the records are then exactly what was written,
+   * and reading them back from the store would only copy them. Says whether it
+   * did, and whether the dependency graph moved.
+   */
+  absorb(writes: readonly StoreWrite[], result: CommitResult): { readonly absorbed: boolean; readonly rebound: boolean } {
+    if (this.revision === undefined || result.revision !== this.revision + 1) return { absorbed: false, rebound: false };
+    let rebound = false;
+    for (const write of writes) {
+      if (write.kind === 'node-role') rebound = this.setNodeRole(write.value, writtenVersion(write)) || rebound;
+      else if (write.kind === 'node') this.nodes.set(write.value.name, write.value);
+      else this.deployments.set(write.value.name, write.value);
+    }
+    this.revision = result.revision;
+    return { absorbed: true, rebound };
+  }
+
+  private setNodeRole(value: NodeRole, version: number): boolean {
+    const before = this.nodeRoles.get(value.id);
+    this.nodeRoles.set(value.id, value);
+    this.versions.set(value.id, version);
+    return !before || before.parents !== value.parents || before.softParents !== value.softParents;
   }
 }

@@ -1,6 +1,7 @@
 export {
   ConflictError,
   recordKey,
+  writtenVersion,
   type CommitResult,
   type DeploymentRecord,
   type EventInput,

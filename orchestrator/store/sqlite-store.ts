@@ -132,7 +132,7 @@ export class SqliteStore implements Store {
   private readonly shared = new Set<StoreWrite['kind']>();
   /** Prepared once: every read asks it, and `pragma()` would prepare it anew each time. */
   private readonly dataVersionQuery: Database.Statement<[], number>;
-  private readonly commitTx: Database.Transaction<(writes: readonly StoreWrite[], events: readonly EventInput[]) => CommitResult>;
+  private readonly commitTx: Database.Transaction<(writes: readonly StoreWrite[], events: readonly EventInput[]) => StoredEvent[]>;
 
   constructor(options: SqliteStoreOptions) {
     this.clock = options.clock;
@@ -169,7 +169,7 @@ export class SqliteStore implements Store {
       update: this.db.prepare('UPDATE node_roles SET data = ? WHERE id = ?'),
       updateProgress: this.db.prepare('UPDATE node_role_progress SET version = ?, progress = ? WHERE id = ? AND version = ?'),
     };
-    this.commitTx = this.db.transaction((writes: readonly StoreWrite[], events: readonly EventInput[]): CommitResult => {
+    this.commitTx = this.db.transaction((writes: readonly StoreWrite[], events: readonly EventInput[]): StoredEvent[] => {
       for (const write of writes) {
         const id = write.kind === 'node-role' ? write.value.id : write.value.name;
         const version = writtenVersion(write);
@@ -198,7 +198,7 @@ export class SqliteStore implements Store {
         }
         i += batch;
       }
-      return { versions: writtenVersions(writes), events: stored };
+      return stored;
     });
   }
 
@@ -264,7 +264,7 @@ export class SqliteStore implements Store {
 
   async commit(writes: readonly StoreWrite[], events: readonly EventInput[]): Promise<CommitResult> {
     const current = this.fresh();
-    const result = this.commitTx.immediate(writes, events);
+    const stored = this.commitTx.immediate(writes, events);
     const cache = this.shared.size > 0 ? this.unshare(current, writes) : current;
     for (const write of writes) {
       const version = writtenVersion(write);
@@ -272,9 +272,9 @@ export class SqliteStore implements Store {
       else if (write.kind === 'deployment') cache.deployments.set(write.value.name, { value: write.value, version });
       else cache.nodeRoles.set(write.value.id, { value: write.value, version });
     }
-    if (result.events.length > 0) cache.eventSeq = result.events.at(-1)!.seq;
+    if (stored.length > 0) cache.eventSeq = stored.at(-1)!.seq;
     this.logChanges(writes);
-    return result;
+    return { versions: writtenVersions(writes), events: stored, revision: this.revision };
   }
 
   private logChanges(writes: readonly StoreWrite[]): void {

@@ -140,6 +140,8 @@ export interface CommitResult {
   /** Versions the written records now have, by record key (`node:NAME`, `deployment:NAME`, `node-role:ID`). */
   readonly versions: { get(key: string): number | undefined };
   readonly events: readonly StoredEvent[];
+  /** The store's revision with this commit: a reader caught up to `revision − 1` who applies these writes is caught up to it. */
+  readonly revision: number;
 }
 
 export interface Store {

@@ -130,4 +130,40 @@ describe('annealer loop over the SQLite store', () => {
     expect(snapshot.nodeRoles.get('lab/ntp@n1')!.value.state).toMatchObject({ kind: 'error', message: 'chronyd: cannot reach 10.0.0.1' });
     expect(snapshot.nodeRoles.get('lab/ready@n1')!.value.state).toEqual({ kind: 'blocked', reason: { code: 'parent_error', parents: ['lab/ntp@n1'] } });
   });
+
+  it('moves children on as soon as their parents finish, without waiting for the periodic re-plan, and leaves nothing a full re-plan would change', async () => {
+    const { clock, store, catalog, ready } = setup(['n1', 'n2', 'n3']);
+    await ready;
+    const instant: RoleRunner = { run: async ({ nodeRole }) => ({ status: 'ok', outputs: nodeRole.role === 'os' ? { 'os.id': 'bookworm' } : {} }) };
+    const loop = new AnnealerLoop({ store, catalog, clock, random: new SeededRandom(1), runnerFor: () => instant, limits: LIMITS, tickEveryMs: 3_600_000 });
+    loop.start();
+    await clock.runFor(1_000);
+    await loop.stop();
+    expect([...(await store.snapshot()).nodeRoles.values()].map((v) => v.value.state.kind)).toEqual(Array(9).fill('active'));
+    const fresh = new AnnealerLoop({ store, catalog, clock, random: new SeededRandom(2), runnerFor: () => instant, limits: LIMITS, tickEveryMs: 3_600_000 });
+    expect(await fresh.tick()).toEqual({ decisions: 0, started: 0, conflicted: false });
+  });
+
+  it('sees what another writer commits while its runs are in flight, without waiting for the periodic re-plan', async () => {
+    const { clock, store, catalog, ready } = setup(['n1', 'n2']);
+    await ready;
+    const runner: RoleRunner = {
+      async run({ nodeRole }) {
+        if (nodeRole.id === 'lab/os@n2') {
+          // An operator pauses n2 while its OS installs: the commit lands between the loop's own.
+          const n2 = (await store.nodes()).get('n2')!;
+          await store.commit([{ kind: 'node', value: { ...n2.value, paused: true }, expectedVersion: n2.version }], []);
+        }
+        return { status: 'ok', outputs: nodeRole.role === 'os' ? { 'os.id': 'bookworm' } : {} };
+      },
+    };
+    const loop = new AnnealerLoop({ store, catalog, clock, random: new SeededRandom(1), runnerFor: () => runner, limits: LIMITS, tickEveryMs: 3_600_000 });
+    loop.start();
+    await clock.runFor(1_000);
+    await loop.stop();
+    const states = (await store.snapshot()).nodeRoles;
+    expect(states.get('lab/ready@n1')!.value.state.kind).toBe('active');
+    expect(states.get('lab/os@n2')!.value.state.kind).toBe('active');
+    expect(states.get('lab/ntp@n2')!.value.state).toEqual({ kind: 'blocked', reason: { code: 'paused' } });
+  });
 });
