@@ -29,8 +29,15 @@ export interface RoleSpec {
   readonly maxConcurrent?: number;
 }
 
+/**
+ * Why a node-role waits. `parents_pending` names no parents: which are still
+ * pending changes with every parent that finishes, and storing the list would
+ * rewrite the child each time (a cluster barrier over N peers, N times);
+ * `waitingOn` works it out when someone asks. A parent in error is news, and
+ * rare: `parent_error` names them.
+ */
 export type BlockedReason =
-  | { readonly code: 'parents_pending'; readonly parents: readonly string[] }
+  | { readonly code: 'parents_pending' }
   | { readonly code: 'parent_error'; readonly parents: readonly string[] }
   | { readonly code: 'node_unreachable' }
   | { readonly code: 'paused' };
@@ -115,4 +122,9 @@ export interface AnnealerView {
 
 export function nodeRoleId(deployment: string, role: string, node: string): string {
   return `${deployment}/${role}@${node}`;
+}
+
+/** The parents (hard and soft) of a node-role that are not active yet, by id: what a `parents_pending` node-role waits on, as of `stateOf`. */
+export function waitingOn(nodeRole: NodeRole, stateOf: (id: string) => NodeRoleState | undefined): string[] {
+  return [...nodeRole.parents, ...nodeRole.softParents].filter((id) => stateOf(id)?.kind !== 'active').sort();
 }

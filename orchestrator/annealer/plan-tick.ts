@@ -27,12 +27,15 @@ export type Decision =
  */
 const LEASE_LOSSES_BEFORE_ERROR = 3;
 
+/** One object for every node-role waiting on its parents: the planner hands it out by the hundred thousand. */
+const PARENTS_PENDING: NodeRoleState = Object.freeze({ kind: 'blocked', reason: Object.freeze({ code: 'parents_pending' }) });
+
 function sameReason(a: BlockedReason, b: BlockedReason): boolean {
   if (a.code !== b.code) return false;
-  if ((a.code === 'parents_pending' || a.code === 'parent_error') && (b.code === 'parents_pending' || b.code === 'parent_error')) {
-    return a.parents.length === b.parents.length && a.parents.every((p, i) => p === b.parents[i]);
-  }
-  return true;
+  // Records from before parents_pending dropped its list carry one: they differ, and are written once more without it.
+  const pa = 'parents' in a ? a.parents : undefined;
+  const pb = 'parents' in b ? b.parents : undefined;
+  return pa === pb || (pa !== undefined && pb !== undefined && pa.length === pb.length && pa.every((p, i) => p === pb[i]));
 }
 
 function sameState(a: NodeRoleState, b: NodeRoleState): boolean {
@@ -176,24 +179,24 @@ function desiredState(view: AnnealerView, index: PlanIndex, at: number, current:
   }
 
   const erroredParents: string[] = [];
-  const pendingParents: string[] = [];
+  let pending = false;
   for (const p of index.parents[at]!) {
     const s = parentState(p);
     if (s.kind === 'error' || (s.kind === 'blocked' && s.reason.code === 'parent_error')) erroredParents.push(index.ids[p]!);
-    else if (s.kind !== 'active') pendingParents.push(index.ids[p]!);
+    else if (s.kind !== 'active') pending = true;
   }
-  for (const p of index.softParents[at]!) if (parentState(p).kind !== 'active') pendingParents.push(index.ids[p]!);
+  for (const p of index.softParents[at]!) if (parentState(p).kind !== 'active') pending = true;
 
   if (current.kind === 'active') {
     // An active node-role keeps serving while its parents re-run; it is redone only once they settle with new outputs.
-    if (erroredParents.length > 0 || pendingParents.length > 0) return current;
+    if (erroredParents.length > 0 || pending) return current;
     if (nr.lastGood && resolveInputs(view, nr).digest === nr.lastGood.digest) return current;
   }
   const node = view.nodes.get(nr.node);
   if (deployment?.paused || node?.paused) return { kind: 'blocked', reason: { code: 'paused' } };
   if (!node?.reachable) return { kind: 'blocked', reason: { code: 'node_unreachable' } };
   if (erroredParents.length > 0) return { kind: 'blocked', reason: { code: 'parent_error', parents: erroredParents.sort() } };
-  if (pendingParents.length > 0) return { kind: 'blocked', reason: { code: 'parents_pending', parents: pendingParents.sort() } };
+  if (pending) return PARENTS_PENDING;
   return current.kind === 'todo' ? current : { kind: 'todo', notBeforeMs: view.nowMs };
 }
 

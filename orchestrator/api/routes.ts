@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ApiError, type ApiContext, type Route } from './route.js';
-import { bindRole, type NodeRole as NodeRoleModel } from '../annealer/index.js';
+import { bindRole, waitingOn, type NodeRole as NodeRoleModel, type NodeRoleState } from '../annealer/index.js';
 import type { DeploymentRecord, StoreSnapshot, StoreWrite, Versioned } from '../store/index.js';
 import * as S from './schemas.js';
 import { nodeView } from './views.js';
@@ -13,9 +13,12 @@ export { ApiError, type FieldProblem, type NodeTeardown, type ApiContext, type B
 
 const withVersion = <T extends object>({ value, version }: Versioned<T>) => ({ ...value, version });
 
-function nodeRoleView(stored: Versioned<NodeRoleModel>) {
+/** A node-role as the API shows it; with `stateOf` (its parents' states), one waiting on its parents says which, as of this read. */
+function nodeRoleView(stored: Versioned<NodeRoleModel>, stateOf?: (id: string) => NodeRoleState | undefined) {
   const { lastGood, lastError, ...rest } = stored.value;
-  return { ...rest, version: stored.version, ...(lastError !== undefined ? { lastError } : {}), ...(lastGood ? { lastOutputs: lastGood.outputs } : {}) };
+  const { state } = stored.value;
+  const waiting = stateOf && state.kind === 'blocked' && state.reason.code === 'parents_pending' ? { waitingOn: waitingOn(stored.value, stateOf) } : {};
+  return { ...rest, version: stored.version, ...waiting, ...(lastError !== undefined ? { lastError } : {}), ...(lastGood ? { lastOutputs: lastGood.outputs } : {}) };
 }
 
 function notFound(what: string, name: string, listPath: string): ApiError {
@@ -127,11 +130,12 @@ const CORE_ROUTES: readonly Route[] = [
     status: 200,
     handle: async (ctx, { query }) => {
       const q = query as z.infer<typeof S.NodeRoleQuery>;
-      const all = [...(await ctx.store.snapshot()).nodeRoles.values()];
-      const matching = all.filter(
+      const { nodeRoles } = await ctx.store.snapshot();
+      const matching = [...nodeRoles.values()].filter(
         ({ value }) => (!q.deployment || value.deployment === q.deployment) && (!q.node || value.node === q.node) && (!q.state || value.state.kind === q.state),
       );
-      return { status: 200, body: matching.map(nodeRoleView) };
+      const stateOf = (id: string): NodeRoleState | undefined => nodeRoles.get(id)?.value.state;
+      return { status: 200, body: matching.map((stored) => nodeRoleView(stored, stateOf)) };
     },
   },
   {
@@ -144,7 +148,8 @@ const CORE_ROUTES: readonly Route[] = [
     handle: async (ctx, { params }) => {
       const stored = (await ctx.store.nodeRoles([params.id!])).get(params.id!);
       if (!stored) throw notFound('node-role', params.id!, '/api/v1/node-roles');
-      return { status: 200, body: nodeRoleView(stored) };
+      const parents = await ctx.store.nodeRoles([...stored.value.parents, ...stored.value.softParents]);
+      return { status: 200, body: nodeRoleView(stored, (id) => parents.get(id)?.value.state) };
     },
   },
   {

@@ -155,6 +155,8 @@ export const NodeRole = z.object({
   parents: z.array(z.string()),
   softParents: z.array(z.string()),
   state: z.object({ kind: z.enum(nodeRoleStateKinds) }).loose(),
+  /** Blocked on its parents: those not active yet, as of this read. */
+  waitingOn: z.array(z.string()).optional(),
   attempts: z.number(),
   runCount: z.number(),
   lastError: z.string().optional(),

@@ -99,10 +99,12 @@ export interface OrchestratorNodeRole {
   readonly deployment: string;
   readonly role: string;
   readonly node: string;
-  readonly state: { readonly kind: string; readonly reason?: string; readonly message?: string };
+  readonly state: { readonly kind: string; readonly reason?: { readonly code: string; readonly parents?: readonly string[] }; readonly message?: string };
+  /** Blocked on its parents: those not active yet, when the orchestrator answered. */
+  readonly waitingOn?: readonly string[];
   readonly runCount: number;
   readonly lastError?: string;
-  readonly lastGood?: { readonly outputs: Readonly<Record<string, unknown>> };
+  readonly lastOutputs?: Readonly<Record<string, unknown>>;
 }
 
 export interface OrchestratorEvent {

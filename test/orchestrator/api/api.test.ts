@@ -135,6 +135,25 @@ describe('orchestrator API over HTTPS', () => {
     expect(retry).toMatchObject({ status: 409, body: { problem: 'node-role bind-test/ntp@r1-s2 is proposed, not in error' } });
   });
 
+  it('says which parents a blocked node-role waits on, as they are when asked', async () => {
+    await call('PUT', '/api/v1/nodes/r1-s3', { body: {} });
+    await call('PUT', '/api/v1/deployments/wait-test', { body: {} });
+    await call('POST', '/api/v1/deployments/wait-test/bindings', { body: { role: 'ntp', node: 'r1-s3' } });
+    const move = async (id: string, state: object): Promise<void> => {
+      const stored = (await store.nodeRoles([id])).get(id)!;
+      await store.commit([{ kind: 'node-role', value: { ...stored.value, state } as typeof stored.value, expectedVersion: stored.version }], []);
+    };
+    await move('wait-test/os@r1-s3', { kind: 'running', runId: 'r1', leaseUntilMs: Number.MAX_SAFE_INTEGER, digest: 'd' });
+    await move('wait-test/ntp@r1-s3', { kind: 'blocked', reason: { code: 'parents_pending' } });
+    const path = `/api/v1/node-roles/${encodeURIComponent('wait-test/ntp@r1-s3')}`;
+    expect((await call('GET', path)).body).toMatchObject({ state: { kind: 'blocked', reason: { code: 'parents_pending' } }, waitingOn: ['wait-test/os@r1-s3'] });
+    const listed = (await call('GET', '/api/v1/node-roles?deployment=wait-test&state=blocked')).body;
+    expect(listed.map((nr: { id: string; waitingOn?: string[] }) => [nr.id, nr.waitingOn])).toEqual([['wait-test/ntp@r1-s3', ['wait-test/os@r1-s3']]]);
+    await move('wait-test/os@r1-s3', { kind: 'active' });
+    expect((await call('GET', path)).body.waitingOn).toEqual([]);
+    expect((await call('GET', `/api/v1/node-roles/${encodeURIComponent('wait-test/os@r1-s3')}`)).body.waitingOn).toBeUndefined();
+  });
+
   it('answers bad input with {field, problem, fix} and lists every problem', async () => {
     const bad = await call('PUT', '/api/v1/nodes/r1-s3', { body: { paused: 'yes', colour: 'red' } });
     expect(bad.status).toBe(400);
