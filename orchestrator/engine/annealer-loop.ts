@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import {
   applyDecision,
   completeRun,
@@ -15,6 +16,9 @@ import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { Random } from '../ports/random.js';
 import { WorkingSet } from './working-set.js';
 import { ConflictError, type CommitResult, type EventInput, type Store, type StoreWrite } from '../store/index.js';
+
+/** A run listens for its abort in a few places at once (a dispatch, a sleep, a request); more than this many per run is a leak worth Node's warning. */
+const ABORT_LISTENERS_PER_RUN = 4;
 
 /** What a runner is handed: the node-role as scheduled and the inputs snapshotted for this run. */
 export interface RunRequest {
@@ -246,12 +250,15 @@ export class AnnealerLoop {
       if (error instanceof ConflictError) return { decisions: decisions.length, started: 0, conflicted: true };
       throw error;
     }
-    for (const start of starts) this.launch(pending.get(start.id)!, start);
+    // One signal for the runs a tick starts: only stopping aborts a run, and it aborts them all.
+    // A signal of their own would cost each of a fleet's runs an AbortController.
+    const batch = new AbortController();
+    setMaxListeners(Math.max(10, starts.length * ABORT_LISTENERS_PER_RUN), batch.signal);
+    for (const start of starts) this.launch(pending.get(start.id)!, start, batch);
     return { decisions: decisions.length, started: starts.length, conflicted: false };
   }
 
-  private launch(nodeRole: NodeRole, start: Extract<Decision, { type: 'start' }>): void {
-    const controller = new AbortController();
+  private launch(nodeRole: NodeRole, start: Extract<Decision, { type: 'start' }>, controller: AbortController): void {
     const runId = start.state.runId;
     const done = this.execute(nodeRole, start, controller.signal)
       .then((result) => this.finish(nodeRole.id, runId, result))

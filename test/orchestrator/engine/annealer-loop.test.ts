@@ -166,4 +166,32 @@ describe('annealer loop over the SQLite store', () => {
     expect(states.get('lab/os@n2')!.value.state.kind).toBe('active');
     expect(states.get('lab/ntp@n2')!.value.state).toEqual({ kind: 'blocked', reason: { code: 'paused' } });
   });
+
+  it('aborts every run in flight when it stops, however many one tick started, without a listener-leak warning', async () => {
+    const nodes = Array.from({ length: 40 }, (_, i) => `n${i}`);
+    const { clock, store, catalog, ready } = setup(nodes);
+    await ready;
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning);
+    process.on('warning', onWarning);
+    let aborted = 0;
+    const listening: RoleRunner = {
+      run: (_request, signal) =>
+        new Promise((_resolve, reject) => {
+          // Two listeners a run, as a dispatch and a sleep would add.
+          signal.addEventListener('abort', () => aborted++, { once: true });
+          signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+        }),
+    };
+    const loop = new AnnealerLoop({ store, catalog, clock, random: new SeededRandom(1), runnerFor: () => listening, limits: LIMITS, tickEveryMs: 2_000 });
+    loop.start();
+    await clock.runFor(1_000);
+    expect(loop.runsInFlight).toBe(40);
+    await loop.stop();
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('warning', onWarning);
+    expect(aborted).toBe(40);
+    expect(loop.runsInFlight).toBe(0);
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+  });
 });
