@@ -60,8 +60,17 @@ interface PendingResult {
   readonly id: string;
   readonly runId: string;
   readonly result: RunResult;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
+}
+
+/** Results recorded together in one commit, and the promise every one of them waits on. */
+class ResultBatch {
+  readonly entries: PendingResult[] = [];
+  readonly recorded: Promise<void>;
+  settle!: (error?: unknown) => void;
+
+  constructor() {
+    this.recorded = new Promise((resolve, reject) => (this.settle = (error) => (error === undefined ? resolve() : reject(error))));
+  }
 }
 
 /** The event for a node-role's move; a run's end (`finished`) is `node-role.finished` and says which run and how it went. */
@@ -90,7 +99,8 @@ function stateEvent(nr: NodeRole, next: NodeRole, finished?: { readonly runId: s
 export class AnnealerLoop {
   private readonly options: AnnealerLoopOptions;
   private readonly inFlight = new Map<string, { controller: AbortController; runId: string; done: Promise<void> }>();
-  private readonly results: PendingResult[] = [];
+  /** Results waiting for the next commit; undefined when none are. */
+  private collecting: ResultBatch | undefined;
   private flushing: Promise<void> | undefined;
   private interval: TimerHandle | undefined;
   /** One timer renews the leases of every run in flight, in one commit, instead of a timer and a commit per run. */
@@ -286,22 +296,22 @@ export class AnnealerLoop {
    */
   private finish(id: string, runId: string, result: RunResult | undefined): Promise<void> {
     if (result === undefined) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.results.push({ id, runId, result, resolve, reject });
-      this.flushing ??= this.flushResults().finally(() => (this.flushing = undefined));
-    });
+    const batch = (this.collecting ??= new ResultBatch());
+    batch.entries.push({ id, runId, result });
+    this.flushing ??= this.flushResults().finally(() => (this.flushing = undefined));
+    return batch.recorded;
   }
 
   private async flushResults(): Promise<void> {
     // Let results finishing in the same turn join the batch.
     await Promise.resolve();
-    while (this.results.length > 0) {
-      const batch = this.results.splice(0, this.results.length);
+    for (let batch = this.collecting; batch; batch = this.collecting) {
+      this.collecting = undefined;
       try {
-        await this.recordResults(batch);
-        for (const entry of batch) entry.resolve();
+        await this.recordResults(batch.entries);
+        batch.settle();
       } catch (error) {
-        for (const entry of batch) entry.reject(error);
+        batch.settle(error);
       }
     }
   }
@@ -309,12 +319,14 @@ export class AnnealerLoop {
   private async recordResults(batch: readonly PendingResult[]): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.options.store.nodeRoles(batch.map((entry) => entry.id));
+      const nodeRoles = new Map<string, NodeRole>();
+      for (const [id, stored] of current) nodeRoles.set(id, stored.value);
       const view: AnnealerView = {
         nowMs: this.options.clock.now(),
         roles: this.options.catalog.roles,
         nodes: new Map(),
         deployments: new Map(),
-        nodeRoles: new Map(Array.from(current, ([id, v]) => [id, v.value])),
+        nodeRoles,
         limits: this.options.limits,
       };
       const writes: StoreWrite[] = [];
