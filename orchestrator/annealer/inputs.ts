@@ -125,7 +125,9 @@ function computeInputs(view: AnnealerView, nodeRole: NodeRole, node: NodeStatus 
     }
     inputs[name] = [nodeRole.attributes, node?.attributes, deployment?.attributes].find((layer) => layer && name in layer)?.[name];
   }
-  const parentOutputs = parents.map((p) => [p.id, p.lastGood?.outputs ?? null]);
-  const digest = hash('sha256', stableJson({ role: role.name, inputs, parents: parentOutputs }), 'hex');
+  // The text stableJson gives for { role, inputs, parents: [[id, outputs]…] }, keys in its order, written
+  // out: taken once for every run a fleet starts. A test holds the two equal.
+  const parentOutputs = parents.map((p) => `[${JSON.stringify(p.id)},${stableJson(p.lastGood?.outputs ?? null)}]`).join(',');
+  const digest = hash('sha256', `{"inputs":${stableJson(inputs)},"parents":[${parentOutputs}],"role":${JSON.stringify(role.name)}}`, 'hex');
   return { inputs, digest };
 }

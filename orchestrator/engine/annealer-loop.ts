@@ -218,7 +218,8 @@ export class AnnealerLoop {
   private absorb(writes: readonly StoreWrite[], result: CommitResult, replan: boolean): void {
     const { absorbed, rebound } = this.working.absorb(writes, result);
     if (!absorbed || !this.index) return;
-    const ids = writes.flatMap((write) => (write.kind === 'node-role' ? [write.value.id] : []));
+    const ids: string[] = [];
+    for (const write of writes) if (write.kind === 'node-role') ids.push(write.value.id);
     if (rebound) this.index = PlanIndex.of(this.view());
     else this.index.update(this.view(), ids);
     if (replan) for (const id of ids) this.replan.add(id);
