@@ -284,6 +284,20 @@ describe('annealer: failures, retries and leases', () => {
     expect(running.filter((nr) => nr.role === 'a')).toHaveLength(2);
     expect(new Set(running.map((nr) => nr.node)).size).toBe(3);
   });
+
+  it('starts the shallowest work first, then by id, when the limits leave room for only some', () => {
+    const h = new AnnealerHarness([role('w'), role('y', { requires: ['w'] }), role('x')], { maxRunning: 2, maxRunningPerNode: 1, leaseMs: 60_000 });
+    for (const n of ['n0', 'n1', 'n2', 'n3']) h.addNode(n);
+    h.addDeployment('d');
+    h.bind('d', 'y', 'n0');
+    h.tick();
+    h.finishRuns(() => ok());
+    for (const n of ['n3', 'n1', 'n2']) h.bind('d', 'x', n);
+    h.tick();
+    const running = [...h.nodeRoles.values()].filter((nr) => nr.state.kind === 'running').map((nr) => nr.id);
+    expect(running.sort()).toEqual(['d/x@n1', 'd/x@n2']);
+    expect(h.stateOf('d/y@n0').kind).toBe('todo');
+  });
 });
 
 describe('role catalog', () => {
