@@ -113,7 +113,8 @@ const memo = new WeakMap<object, MemoEntry>();
 function computeInputs(view: AnnealerView, nodeRole: NodeRole, node: NodeStatus | undefined, deployment: DeploymentStatus | undefined): ResolvedInputs {
   const role = view.roles.get(nodeRole.role);
   if (!role) throw new Error(`Invariant violated: node-role ${nodeRole.id} has unknown role ${nodeRole.role}`);
-  const parents = [...nodeRole.parents].sort().map((id) => view.nodeRoles.get(id)).filter((p): p is NodeRole => p !== undefined);
+  const byId = nodeRole.parents.length > 1 ? [...nodeRole.parents].sort() : nodeRole.parents;
+  const parents = byId.map((id) => view.nodeRoles.get(id)).filter((p): p is NodeRole => p !== undefined);
   const inputs: Record<string, unknown> = {};
   for (const name of role.inputs) {
     const owners = parents.filter((p) => view.roles.get(p.role)?.outputs.includes(name));

@@ -137,7 +137,8 @@ export function planTick(
     decisions.push({ type: 'set-state', id: nr.id, from: current.kind, state: next, ...(fresh ? { attempts: 0 } : {}) });
   }
 
-  decisions.push(...claimRunnable(view, index, moved, movedAt, attempts));
+  // One by one: spread into push, a fleet's claims would overflow the call stack (at about 130,000 arguments).
+  for (const start of claimRunnable(view, index, moved, movedAt, attempts)) decisions.push(start);
   return decisions;
 }
 

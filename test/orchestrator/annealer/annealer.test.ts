@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidRolesError, planTick, RoleCatalog, waitingOn, type RunResult } from '../../../orchestrator/index.js';
+import { InvalidRolesError, planTick, RoleCatalog, waitingOn, type AnnealerView, type NodeRole, type NodeStatus, type RunResult } from '../../../orchestrator/index.js';
 import { AnnealerHarness, echoRunner, role } from './harness.js';
 
 const ok = (outputs: Record<string, unknown> = {}): RunResult => ({ status: 'ok', outputs });
@@ -283,6 +283,25 @@ describe('annealer: failures, retries and leases', () => {
     expect(running).toHaveLength(3);
     expect(running.filter((nr) => nr.role === 'a')).toHaveLength(2);
     expect(new Set(running.map((nr) => nr.node)).size).toBe(3);
+  });
+
+  it('claims a whole fleet in one tick when the limits allow it', () => {
+    const count = 150_000;
+    const roles = new Map([['os', role('os')]]);
+    const nodes = new Map<string, NodeStatus>();
+    const nodeRoles = new Map<string, NodeRole>();
+    for (let i = 0; i < count; i++) {
+      nodes.set(`n${i}`, { reachable: true, paused: false, attributes: {} });
+      const id = `d/os@n${i}`;
+      nodeRoles.set(id, { id, deployment: 'd', role: 'os', node: `n${i}`, parents: [], softParents: [], state: { kind: 'todo', notBeforeMs: 0 }, attempts: 0, runCount: 0, lastGood: undefined, lastError: undefined, attributes: {} });
+    }
+    const view: AnnealerView = {
+      nowMs: 0, roles, nodes, deployments: new Map([['d', { committed: true, paused: false, attributes: {} }]]), nodeRoles,
+      limits: { maxRunning: count, maxRunningPerNode: 1, leaseMs: 60_000 },
+    };
+    const decisions = planTick(view);
+    expect(decisions).toHaveLength(count);
+    expect(decisions.every((d) => d.type === 'start')).toBe(true);
   });
 
   it('starts the shallowest work first, then by id, when the limits leave room for only some', () => {
