@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseFilter } from '../../visualizer/src/filter.js';
 import { layoutTopology, UNIT_PX } from '../../visualizer/src/layout.js';
 import { layerOf } from '../../visualizer/src/lifecycle.js';
+import { stateText } from '../../visualizer/src/role-state.js';
 import { parseTrace, physicalAt } from '../../visualizer/src/trace.js';
 import type { NodeLifecycle, OrchestratorNode, OrchestratorNodeRole, TwinPhysicalState, TwinServer, TwinTopology } from '../../visualizer/src/wire.js';
 
@@ -144,5 +145,16 @@ describe('trace replay', () => {
   it('says which line is not a trace line', () => {
     expect(() => parseTrace(`${lines}\nnot json`)).toThrow('line 5: not JSON — load a JSONL trace written by --trace');
     expect(() => parseTrace('{"t":"x"}')).toThrow(/line 1: expected \{t, seq, source, type, data\}/);
+  });
+});
+
+describe('stateText', () => {
+  it('says why a node-role waits, in words', () => {
+    const blocked = (reason: { code: string; parents?: string[] }, waitingOn?: string[]): OrchestratorNodeRole => ({ ...role('ntp', 'blocked'), state: { kind: 'blocked', reason }, ...(waitingOn ? { waitingOn } : {}) });
+    expect(stateText(blocked({ code: 'parents_pending' }, ['lab/dns-client@s', 'lab/os@s']))).toBe('blocked (waiting on dns-client@s, os@s)');
+    expect(stateText(blocked({ code: 'parent_error', parents: ['lab/os@s'] }))).toBe('blocked (parent in error: os@s)');
+    expect(stateText(blocked({ code: 'node_unreachable' }))).toBe('blocked (node unreachable)');
+    expect(stateText(blocked({ code: 'paused' }))).toBe('blocked (paused)');
+    expect(stateText(role('ntp', 'active'))).toBe('active');
   });
 });

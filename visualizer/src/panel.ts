@@ -4,7 +4,8 @@ import { FAULT_STYLE, faultPlace } from './faults.js';
 import { inventoryLines } from './inventory.js';
 import { LAYER_STYLE } from './lifecycle.js';
 import type { Scene } from './scene.js';
-import type { OrchestratorInventory, OrchestratorNodeRole } from './wire.js';
+import { stateText } from './role-state.js';
+import type { OrchestratorInventory } from './wire.js';
 
 function row(label: string, value: string | Node): HTMLElement {
   return el('div', { class: 'kv' }, el('span', { class: 'k' }, label), el('span', { class: 'v' }, value));
@@ -13,16 +14,6 @@ function row(label: string, value: string | Node): HTMLElement {
 function outputsText(outputs: Readonly<Record<string, unknown>> | undefined): string {
   if (!outputs || Object.keys(outputs).length === 0) return '—';
   return JSON.stringify(outputs, null, 1).slice(0, 400);
-}
-
-/** A node-role's state in words, with why it waits when it is blocked. */
-function stateText(r: OrchestratorNodeRole): string {
-  const reason = r.state.reason;
-  if (!reason) return r.state.kind;
-  const roleNames = (ids: readonly string[]): string => ids.map((id) => id.slice(id.indexOf('/') + 1)).join(', ');
-  if (reason.code === 'parents_pending' && r.waitingOn) return `${r.state.kind} (waiting on ${roleNames(r.waitingOn)})`;
-  if (reason.code === 'parent_error' && reason.parents) return `${r.state.kind} (parent in error: ${roleNames(reason.parents)})`;
-  return `${r.state.kind} (${reason.code.replace(/_/g, ' ')})`;
 }
 
 /** The side panel for the selected server: the twin's view (BMC, power, stage) and the orchestrator's (lifecycle, roles). */
