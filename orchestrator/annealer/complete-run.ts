@@ -27,7 +27,7 @@ export function retryDelayMs(policy: RetryPolicy, failedAttempts: number, random
 }
 
 function outputProblem(declared: readonly string[], outputs: Readonly<Record<string, unknown>>): string | undefined {
-  const missing = declared.filter((name) => !(name in outputs));
+  const missing = declared.filter((name) => !Object.hasOwn(outputs, name));
   const extra = Object.keys(outputs).filter((name) => !declared.includes(name));
   if (missing.length > 0) return `output ${missing.join(', ')} missing — the runner must return every output the role declares`;
   if (extra.length > 0) return `output ${extra.join(', ')} not declared — declare it in the role's outputs or stop returning it`;

@@ -115,17 +115,20 @@ function computeInputs(view: AnnealerView, nodeRole: NodeRole, node: NodeStatus 
   if (!role) throw new Error(`Invariant violated: node-role ${nodeRole.id} has unknown role ${nodeRole.role}`);
   const byId = nodeRole.parents.length > 1 ? [...nodeRole.parents].sort() : nodeRole.parents;
   const parents = byId.map((id) => view.nodeRoles.get(id)).filter((p): p is NodeRole => p !== undefined);
-  const inputs: Record<string, unknown> = {};
+  // Own properties only, read and written: an attribute named like something every object
+  // inherits ("constructor", "__proto__") is data, never the prototype's.
+  const entries: Array<[string, unknown]> = [];
   for (const name of role.inputs) {
     const owners = parents.filter((p) => view.roles.get(p.role)?.outputs.includes(name));
     if (owners.length > 0) {
       const clustered = view.roles.get(owners[0]!.role)?.cluster === true;
-      const values = owners.map((p) => p.lastGood?.outputs[name]);
-      inputs[name] = clustered ? values : values[0];
+      const values = owners.map((p) => (p.lastGood && Object.hasOwn(p.lastGood.outputs, name) ? p.lastGood.outputs[name] : undefined));
+      entries.push([name, clustered ? values : values[0]]);
       continue;
     }
-    inputs[name] = [nodeRole.attributes, node?.attributes, deployment?.attributes].find((layer) => layer && name in layer)?.[name];
+    entries.push([name, [nodeRole.attributes, node?.attributes, deployment?.attributes].find((layer) => layer !== undefined && Object.hasOwn(layer, name))?.[name]]);
   }
+  const inputs: Record<string, unknown> = Object.fromEntries(entries);
   // The text stableJson gives for { role, inputs, parents: [[id, outputs]…] }, keys in its order, written
   // out: taken once for every run a fleet starts. A test holds the two equal.
   const parentOutputs = parents.map((p) => `[${JSON.stringify(p.id)},${stableJson(p.lastGood?.outputs ?? null)}]`).join(',');

@@ -62,7 +62,7 @@ export async function stageBios(ctx: Ctx, changes: Readonly<Record<string, BiosV
   // Nothing half-applied: every name and type is checked before anything is sent.
   const problems: string[] = [];
   for (const [name, value] of Object.entries(changes)) {
-    if (!(name in current)) problems.push(`${name}: not a BIOS attribute of this system`);
+    if (!Object.hasOwn(current, name)) problems.push(`${name}: not a BIOS attribute of this system`);
     else if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') problems.push(`${name}: not a string, number, boolean or null`);
     else if (current[name] !== null && value !== null && typeof current[name] !== typeof value) problems.push(`${name}: is a ${typeof current[name]} on this system, got a ${typeof value}`);
   }

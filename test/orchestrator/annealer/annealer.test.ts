@@ -251,6 +251,13 @@ describe('annealer: failures, retries and leases', () => {
     h.bind('d', 'dns', 'n1');
     h.converge(() => ok({ 'dns.config': 'typo' }));
     expect(h.stateOf('d/dns@n1')).toMatchObject({ kind: 'error', message: 'output dns.conf missing — the runner must return every output the role declares' });
+    // An output named like something every object inherits is missing until the runner returns it.
+    const inherited = new AnnealerHarness([role('odd', { outputs: ['constructor'] })]);
+    inherited.addNode('n1');
+    inherited.addDeployment('d');
+    inherited.bind('d', 'odd', 'n1');
+    inherited.converge(() => ok({}));
+    expect(inherited.stateOf('d/odd@n1')).toMatchObject({ kind: 'error', message: 'output constructor missing — the runner must return every output the role declares' });
   });
 
   it('returns a run whose lease expired to todo as a failed attempt, and ignores its late result', () => {

@@ -64,6 +64,17 @@ describe('input digests', () => {
     return createHash('sha256').update(sortedByReplacer({ role: roleName, inputs, parents })).digest('hex');
   }
 
+  it('take an attribute named like something every object inherits as data, from the layer that has it', () => {
+    const own = JSON.parse('{"__proto__": [1], "constructor": "from the node-role"}') as Record<string, unknown>;
+    const { view, nr } = viewWith(own, []);
+    expect(Object.entries(resolveInputs(view, nr).inputs)).toEqual([['__proto__', [1]], ['constructor', 'from the node-role']]);
+    // Not set on the node-role: "toString" comes from the deployment, not from the node-role's prototype.
+    const { view: base, nr: bare } = viewWith({}, []);
+    const deployments = new Map([['site', { committed: true, paused: false, attributes: { toString: 'from the deployment' } }]]);
+    const roles = new Map([...base.roles, ['app', role('app', { inputs: ['toString'] })]]);
+    expect(resolveInputs({ ...base, roles, deployments }, bare).inputs).toEqual({ toString: 'from the deployment' });
+  });
+
   it('are what they have always been, so an upgrade re-runs nothing that converged', () => {
     const json = fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 4 });
     fc.assert(

@@ -259,9 +259,11 @@ describe('BIOS', () => {
 
   it('refuses unknown names and wrong types before sending anything', async () => {
     const { fake, m } = setup();
-    const error = await rejection(m.run(() => m.driver().setBiosPending({ NoSuchKnob: 'x', ProcCoreDisable: 'two' })));
+    const error = await rejection(m.run(() => m.driver().setBiosPending({ NoSuchKnob: 'x', ProcCoreDisable: 'two', constructor: 'x' })));
     expect(error).toBeInstanceOf(BmcBadRequestError);
     expect(error.message).toContain('NoSuchKnob: not a BIOS attribute');
+    // A name every object inherits is no BIOS attribute either.
+    expect(error.message).toContain('constructor: not a BIOS attribute');
     expect(error.message).toContain('ProcCoreDisable: is a number');
     expect(fake.calls('PATCH')).toHaveLength(0);
   });
