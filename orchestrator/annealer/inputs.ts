@@ -113,8 +113,7 @@ const memo = new WeakMap<object, MemoEntry>();
 function computeInputs(view: AnnealerView, nodeRole: NodeRole, node: NodeStatus | undefined, deployment: DeploymentStatus | undefined): ResolvedInputs {
   const role = view.roles.get(nodeRole.role);
   if (!role) throw new Error(`Invariant violated: node-role ${nodeRole.id} has unknown role ${nodeRole.role}`);
-  const byId = nodeRole.parents.length > 1 ? [...nodeRole.parents].sort() : nodeRole.parents;
-  const parents = byId.map((id) => view.nodeRoles.get(id)).filter((p): p is NodeRole => p !== undefined);
+  const parents = [...nodeRole.parents].sort().map((id) => view.nodeRoles.get(id)).filter((p): p is NodeRole => p !== undefined);
   // Own properties only, read and written: an attribute named like something every object
   // inherits ("constructor", "__proto__") is data, never the prototype's.
   const entries: Array<[string, unknown]> = [];
@@ -129,9 +128,7 @@ function computeInputs(view: AnnealerView, nodeRole: NodeRole, node: NodeStatus 
     entries.push([name, [nodeRole.attributes, node?.attributes, deployment?.attributes].find((layer) => layer !== undefined && Object.hasOwn(layer, name))?.[name]]);
   }
   const inputs: Record<string, unknown> = Object.fromEntries(entries);
-  // The text stableJson gives for { role, inputs, parents: [[id, outputs]…] }, keys in its order, written
-  // out: taken once for every run a fleet starts. A test holds the two equal.
-  const parentOutputs = parents.map((p) => `[${JSON.stringify(p.id)},${stableJson(p.lastGood?.outputs ?? null)}]`).join(',');
-  const digest = hash('sha256', `{"inputs":${stableJson(inputs)},"parents":[${parentOutputs}],"role":${JSON.stringify(role.name)}}`, 'hex');
+  const parentOutputs = parents.map((p) => [p.id, p.lastGood?.outputs ?? null]);
+  const digest = hash('sha256', stableJson({ role: role.name, inputs, parents: parentOutputs }), 'hex');
   return { inputs, digest };
 }

@@ -15,7 +15,7 @@ import {
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { Random } from '../ports/random.js';
 import { WorkingSet } from './working-set.js';
-import { ConflictError, type CommitResult, type EventInput, type Store, type StoreWrite } from '../store/index.js';
+import { ConflictError, retryOnConflict, type CommitResult, type EventInput, type Store, type StoreWrite } from '../store/index.js';
 
 /** A run listens for its abort in a few places at once (a dispatch, a sleep, a request); more than this many per run is a leak worth Node's warning. */
 const ABORT_LISTENERS_PER_RUN = 4;
@@ -318,37 +318,39 @@ export class AnnealerLoop {
   }
 
   private async recordResults(batch: readonly PendingResult[]): Promise<void> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const current = await this.options.store.nodeRoles(batch.map((entry) => entry.id));
-      const nodeRoles = new Map<string, NodeRole>();
-      for (const [id, stored] of current) nodeRoles.set(id, stored.value);
-      const view: AnnealerView = {
-        nowMs: this.options.clock.now(),
-        roles: this.options.catalog.roles,
-        nodes: new Map(),
-        deployments: new Map(),
-        nodeRoles,
-        limits: this.options.limits,
-      };
-      const writes: StoreWrite[] = [];
-      const events: EventInput[] = [];
-      for (const { id, runId, result } of batch) {
-        const completion: RunCompletion | undefined = completeRun(view, id, runId, result, this.options.random);
-        if (!completion) continue;
-        const stored = current.get(id)!;
-        const after = applyDecision(stored.value, completion);
-        writes.push({ kind: 'node-role', value: after, expectedVersion: stored.version });
-        events.push(stateEvent(stored.value, after, { runId, status: result.status }));
-      }
-      if (writes.length === 0) return;
-      try {
-        this.absorb(writes, await this.options.store.commit(writes, events), true);
-        return;
-      } catch (error) {
-        if (!(error instanceof ConflictError)) throw error;
-      }
+    try {
+      await retryOnConflict(() => this.recordResultsOnce(batch));
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      throw new Error(`Failed to record ${batch.length} run result(s): their node-roles kept changing under them — is another orchestrator running without leases?`);
     }
-    throw new Error(`Failed to record ${batch.length} run result(s): their node-roles kept changing under them — is another orchestrator running without leases?`);
+  }
+
+  /** One read-decide-commit of a batch of results: each checked against its node-role as it is now. */
+  private async recordResultsOnce(batch: readonly PendingResult[]): Promise<void> {
+    const current = await this.options.store.nodeRoles(batch.map((entry) => entry.id));
+    const nodeRoles = new Map<string, NodeRole>();
+    for (const [id, stored] of current) nodeRoles.set(id, stored.value);
+    const view: AnnealerView = {
+      nowMs: this.options.clock.now(),
+      roles: this.options.catalog.roles,
+      nodes: new Map(),
+      deployments: new Map(),
+      nodeRoles,
+      limits: this.options.limits,
+    };
+    const writes: StoreWrite[] = [];
+    const events: EventInput[] = [];
+    for (const { id, runId, result } of batch) {
+      const completion: RunCompletion | undefined = completeRun(view, id, runId, result, this.options.random);
+      if (!completion) continue;
+      const stored = current.get(id)!;
+      const after = applyDecision(stored.value, completion);
+      writes.push({ kind: 'node-role', value: after, expectedVersion: stored.version });
+      events.push(stateEvent(stored.value, after, { runId, status: result.status }));
+    }
+    if (writes.length === 0) return;
+    this.absorb(writes, await this.options.store.commit(writes, events), true);
   }
 
   /**
@@ -361,7 +363,7 @@ export class AnnealerLoop {
     const runs = [...this.inFlight].map(([id, { runId }]) => ({ id, runId }));
     if (runs.length === 0) return;
     const { clock, limits, store } = this.options;
-    for (let attempt = 0; attempt < 5; attempt++) {
+    const renewOnce = async (): Promise<void> => {
       const current = await store.nodeRoles(runs.map((run) => run.id));
       const leaseUntilMs = clock.now() + limits.leaseMs;
       const writes: StoreWrite[] = [];
@@ -371,12 +373,13 @@ export class AnnealerLoop {
         writes.push({ kind: 'node-role', value: { ...stored.value, state: { ...stored.value.state, leaseUntilMs } }, expectedVersion: stored.version });
       }
       if (writes.length === 0) return;
-      try {
-        this.absorb(writes, await store.commit(writes, []), false);
-        return;
-      } catch (error) {
-        if (!(error instanceof ConflictError)) throw error;
-      }
+      this.absorb(writes, await store.commit(writes, []), false);
+    };
+    try {
+      await retryOnConflict(renewOnce);
+    } catch (error) {
+      // Still conflicting: the next renewal tries again before any lease lapses.
+      if (!(error instanceof ConflictError)) throw error;
     }
   }
 }
