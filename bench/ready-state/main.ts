@@ -72,14 +72,20 @@ async function wireLab(): Promise<string> {
           resolve(seconds());
         }
       });
-      child.once('exit', (code) => reject(new Error(`drill up exited (${code}) before ready state:\n${output.slice(-2000)}`)));
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`drill up exited (${code}) before ready state:\n${output.slice(-2000)}`));
+      });
     });
     return `${'lab, wire (drill up)'.padEnd(24)} ${'12'.padStart(6)} ${'12'.padStart(6)} ${(enrolledS ?? Number.NaN).toFixed(2).padStart(10)} ${readyS.toFixed(2).padStart(9)} ${'—'.padStart(7)} ${'real'.padStart(10)} ${'—'.padStart(8)}`;
   } finally {
     child.removeAllListeners('exit');
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGINT');
-    await exited;
+    // One that already exited has no exit event left to wait for.
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      await exited;
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -18,7 +18,7 @@ export interface ResourceOutcome {
 
 export interface ResourceStep {
   /** Which modelled duration applying takes; undefined when there is nothing to do. */
-  readonly timing: Exclude<keyof MachineTimings, 'requestTimeoutMs' | 'discoveryMs' | 'installMs' | 'wipeDiskMs' | 'wipeTerabyteMs' | 'diskBootMs'> | undefined;
+  readonly timing: Extract<keyof MachineTimings, 'packageMs' | 'fileMs' | 'serviceMs' | 'commandMs'> | undefined;
   readonly apply: () => ResourceOutcome;
 }
 

@@ -182,7 +182,7 @@ export class RedfishBmc implements Disposable {
     let reply = await handler(ctx);
     if (asMethod !== 'GET') return reply;
     if (/(^|&)\$(top|skip)=/.test(req.query)) reply = page(ctx, reply);
-    if (expand && reply.status === 200 && reply.body !== undefined) reply = { ...reply, body: JSON.stringify(await expandResource(JSON.parse(reply.body) as Json, expand, (target) => this.expandedRead(req, target))) };
+    if (expand && reply.status === 200 && reply.body !== undefined) reply = { ...reply, body: JSON.stringify(await expandResource(JSON.parse(reply.body) as Json, expand, (target) => this.expandedRead(ctx, target))) };
     const headers: Record<string, string> = { ...reply.headers, Allow: allowedMethods(route).join(', ') };
     if (reply.status === 200 && reply.body !== undefined) {
       const etag = etagOf(reply.body);
@@ -193,15 +193,27 @@ export class RedfishBmc implements Disposable {
     return method === 'HEAD' ? { status: reply.status, headers } : { ...reply, headers };
   }
 
-  /** A resource read on the behalf of an `$expand`: the same request's credentials, the resource as its own GET answers it (undefined unless 200). */
-  private async expandedRead(req: RedfishRequest, path: string): Promise<Json | undefined> {
-    const query = path.indexOf('?');
-    const reply = await this.dispatch({ method: 'GET', path: query < 0 ? path : path.slice(0, query), query: query < 0 ? '' : path.slice(query + 1), header: req.header, body: '' }).catch((error: unknown) => {
-      // A reference the service cannot answer stays a reference, as on a real service.
+  /**
+   * A resource read on the behalf of an `$expand`: by the account the request
+   * already authenticated as (once, so a credentials fault strikes the request,
+   * not each member), the resource as its own GET handler answers it. A
+   * reference the service cannot answer, or this account may not read, stays
+   * a reference, as on a real service.
+   */
+  private async expandedRead(ctx: RouteContext, target: string): Promise<Json | undefined> {
+    const path = canonicalPath(target.split('?', 1)[0]!);
+    const match = this.state.router.match(path);
+    const read = match?.route.handlers.GET;
+    if (!match || !read) return undefined;
+    const privilege = match.route.privileges?.GET ?? 'Login';
+    if (privilege !== 'None' && !ROLE_PRIVILEGES[ctx.account?.role ?? 'ReadOnly'].includes(privilege)) return undefined;
+    try {
+      const reply = await read({ ...ctx, path, params: match.params, req: { ...ctx.req, method: 'GET', path, query: '', body: '' } });
+      return reply.status === 200 && reply.body !== undefined ? (JSON.parse(reply.body) as Json) : undefined;
+    } catch (error) {
       if (error instanceof RedfishProblem) return undefined;
       throw error;
-    });
-    return reply?.status === 200 && reply.body !== undefined ? (JSON.parse(reply.body) as Json) : undefined;
+    }
   }
 
   private authenticate(req: RedfishRequest): { account: Account; session: Session | undefined } {

@@ -22,10 +22,16 @@ function deviceOf(target: string | undefined): BootDevice | undefined {
   return DEVICES.find((d) => d === target);
 }
 
-export async function readBootOverride(ctx: Ctx, signal?: AbortSignal): Promise<BootOverrideState> {
-  const system = await ctx.client.get(ctx.service.system.path, 'read the boot override', signal);
+/** The system and its Boot object: a system without one has no boot override to read or set. */
+async function systemBoot(ctx: Ctx, what: string, signal: AbortSignal | undefined): Promise<{ system: Resource; boot: JsonObject }> {
+  const system = await ctx.client.get(ctx.service.system.path, what, signal);
   const boot = optObject(system.body, 'Boot');
-  if (boot === undefined) throw new NotSupportedError(ctx.client.bmc, `Failed to read the boot override: ${system.path} has no Boot object`);
+  if (boot === undefined) throw new NotSupportedError(ctx.client.bmc, `Failed to ${what}: ${system.path} has no Boot object`);
+  return { system, boot };
+}
+
+export async function readBootOverride(ctx: Ctx, signal?: AbortSignal): Promise<BootOverrideState> {
+  const { boot } = await systemBoot(ctx, 'read the boot override', signal);
   const enabledRaw = optString(boot, 'BootSourceOverrideEnabled');
   const enabled = enabledRaw === 'Once' || enabledRaw === 'Continuous' ? enabledRaw : 'Disabled';
   const rawTarget = optString(boot, 'BootSourceOverrideTarget');
@@ -49,9 +55,7 @@ export async function writeBootOverride(ctx: Ctx, override: BootOverride, signal
   if (!DEVICES.includes(override.device)) throw new BmcBadRequestError(ctx.client.bmc, `Failed to set the boot override: device ${JSON.stringify(override.device)} — use one of ${DEVICES.join(', ')}`);
   if (!MODES.includes(override.mode)) throw new BmcBadRequestError(ctx.client.bmc, `Failed to set the boot override: mode ${JSON.stringify(override.mode)} — use UEFI or Legacy`);
   const what = `set the boot override to ${override.device} (${override.persistent ? 'persistent' : 'once'}, ${override.mode})`;
-  const system = await ctx.client.get(ctx.service.system.path, what, signal);
-  const boot = optObject(system.body, 'Boot');
-  if (boot === undefined) throw new NotSupportedError(ctx.client.bmc, `Failed to ${what}: ${system.path} has no Boot object`);
+  const { system, boot } = await systemBoot(ctx, what, signal);
 
   const targets = allowableValues(boot, 'BootSourceOverrideTarget');
   const target = bootTarget(override.device, targets, ctx.quirks.cdBootTarget);
@@ -90,9 +94,7 @@ export async function writeBootOverride(ctx: Ctx, override: BootOverride, signal
  */
 export async function disableBootOverride(ctx: Ctx, signal?: AbortSignal): Promise<void> {
   const what = 'clear the boot override';
-  const system = await ctx.client.get(ctx.service.system.path, what, signal);
-  const boot = optObject(system.body, 'Boot');
-  if (boot === undefined) throw new NotSupportedError(ctx.client.bmc, `Failed to ${what}: ${system.path} has no Boot object`);
+  const { system, boot } = await systemBoot(ctx, what, signal);
   const targets = allowableValues(boot, 'BootSourceOverrideTarget');
   const mode = optString(boot, 'BootSourceOverrideMode');
   const patch: JsonObject = {

@@ -75,7 +75,7 @@ export async function discover(client: RedfishClient, cfg: ResolvedConfig, signa
  * lists `ExpandQuery.NoLinks`, else `*` where it lists `ExpandAll`; one level.
  * A service that lists neither is never sent `$expand`.
  */
-export function expandMembersQuery(root: JsonObject): string | undefined {
+function expandMembersQuery(root: JsonObject): string | undefined {
   const expand = optObject(optObject(root, 'ProtocolFeaturesSupported'), 'ExpandQuery');
   const form = expand?.['NoLinks'] === true ? '.' : expand?.['ExpandAll'] === true ? '*' : undefined;
   if (form === undefined) return undefined;
