@@ -16,8 +16,7 @@ export interface AgentHubOptions {
   readonly maxHandOuts: number;
   /**
    * How long a token → node answer is reused without reading the store (0: never).
-   * Finding a token scans every node of a store snapshot; a fleet's polls need
-   * not each pay for that. A revoked token keeps working at most this long.
+   * A revoked token keeps working at most this long.
    */
   readonly authCacheMs: number;
 }

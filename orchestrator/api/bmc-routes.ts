@@ -36,7 +36,7 @@ async function enrolledNode(ctx: ApiContext, name: string): Promise<NodeRecord> 
 }
 
 /** A BMC failure as the operator needs it: which node, what went wrong, what to do. */
-export function bmcFailure(node: string, error: unknown): unknown {
+function bmcFailure(node: string, error: unknown): unknown {
   if (error instanceof CredentialsError) return new ApiError(500, `the stored credentials of ${node} cannot be read: ${error.message}`, 'restore the state directory key, or enroll the node again');
   if (!(error instanceof BmcError)) return error;
   switch (error.code) {

@@ -148,8 +148,10 @@ const CORE_ROUTES: readonly Route[] = [
     handle: async (ctx, { params }) => {
       const stored = (await ctx.store.nodeRoles([params.id!])).get(params.id!);
       if (!stored) throw notFound('node-role', params.id!, '/api/v1/node-roles');
-      const parents = await ctx.store.nodeRoles([...stored.value.parents, ...stored.value.softParents]);
-      return { status: 200, body: nodeRoleView(stored, (id) => parents.get(id)?.value.state) };
+      const { state, parents, softParents } = stored.value;
+      if (state.kind !== 'blocked' || state.reason.code !== 'parents_pending') return { status: 200, body: nodeRoleView(stored) };
+      const parentRoles = await ctx.store.nodeRoles([...parents, ...softParents]);
+      return { status: 200, body: nodeRoleView(stored, (id) => parentRoles.get(id)?.value.state) };
     },
   },
   {

@@ -8,9 +8,8 @@ import { moveNode } from './move-node.js';
 
 /** What a wipe needs of the provisioner: the node's tokens revoked, and its next network boot. */
 export interface TeardownBoot {
-  /** Revokes the node's agent, install and wipe tokens: its agent gets 401 and exits. */
-  revoke(node: string): Promise<void>;
-  setBootIntent(node: string, intent: BootIntent): Promise<void>;
+  /** Revokes the node's agent, install and wipe tokens, and sets its next network boot: its agent gets 401 and exits. */
+  revoke(node: string, next: BootIntent): Promise<void>;
 }
 
 /** What tearing a node down needs beyond the store: the node's BMC and the boot server. */
@@ -26,7 +25,7 @@ export interface DecommissionDeps {
 }
 
 /** A decommission whose decision is committed; `finished` settles when its wipe has ended, `wiped` or recorded as failed. */
-export interface StartedDecommission {
+interface StartedDecommission {
   readonly finished: Promise<void>;
 }
 
@@ -45,7 +44,7 @@ export interface StartedDecommission {
  * nothing but a retry. `finished` rejects only when that event itself could
  * not be committed.
  */
-export async function startDecommission(deps: DecommissionDeps, name: string, reason: string, signal: AbortSignal): Promise<StartedDecommission> {
+async function startDecommission(deps: DecommissionDeps, name: string, reason: string, signal: AbortSignal): Promise<StartedDecommission> {
   const { store, access, boot } = deps;
   const node = await access.node(name);
   if (!node) throw new TeardownError('TEARDOWN_UNKNOWN_NODE', name, `Failed to decommission ${name}: no such node`, 'list them with drill nodes list', false);
@@ -99,8 +98,7 @@ async function wipe(deps: DecommissionDeps, boot: TeardownBoot, node: NodeRecord
   const { store, access } = deps;
   const name = node.name;
   const event = (type: string, data: Record<string, unknown>) => store.commit([], [{ type, subject: name, data }]);
-  await boot.revoke(name);
-  await boot.setBootIntent(name, { kind: 'wipe' });
+  await boot.revoke(name, { kind: 'wipe' });
   const since = access.clock.now();
   const bootWipe = async (): Promise<undefined> => {
     const was = await access.withDriver(node, (driver, signal) => bootOnceFrom(node, 'Pxe', driver, access, signal));
@@ -124,8 +122,10 @@ async function wipe(deps: DecommissionDeps, boot: TeardownBoot, node: NodeRecord
     await driver.power('ForceOff', signal);
     return true;
   });
-  await event('node.boot-override-cleared', {});
-  if (poweredOff) await event('node.powered-off', { reason: 'the wipe image left it on' });
+  await store.commit([], [
+    { type: 'node.boot-override-cleared', subject: name, data: {} },
+    ...(poweredOff ? [{ type: 'node.powered-off', subject: name, data: { reason: 'the wipe image left it on' } }] : []),
+  ]);
   if (outcome === undefined) {
     throw new TeardownError('TEARDOWN_WIPE_TIMEOUT', name, `Failed to wipe ${name}: no wipe report within ${Math.round(timeoutMs / 60_000)} min`, "watch its console through the BMC, then run decommission again", true);
   }
@@ -133,7 +133,7 @@ async function wipe(deps: DecommissionDeps, boot: TeardownBoot, node: NodeRecord
 }
 
 /** Lets a wiped (or paused) node's layers run again: the annealer takes it back to where its deployments say. */
-export function reprovisionNode(store: Store, name: string): Promise<void> {
+function reprovisionNode(store: Store, name: string): Promise<void> {
   return retryOnConflict(async () => {
     const stored = (await store.nodes()).get(name);
     if (!stored) throw new TeardownError('TEARDOWN_UNKNOWN_NODE', name, `Failed to reprovision ${name}: no such node`, 'list them with drill nodes list', false);

@@ -170,20 +170,22 @@ export class Provisioner {
 
   /** Sets what `node`'s next network boot gets; any install or wipe token out for it stops working. */
   async setBootIntent(node: string, intent: BootIntentInput): Promise<void> {
-    if (intent.kind === 'install' && !(WORD.test(intent.os.name) && WORD.test(intent.os.version))) {
-      throw new ProvisionerError('PROVISIONER_BAD_INPUT', `os: ${intent.os.name}-${intent.os.version} — name and version must be lower-case words (letters, digits, . -), e.g. {name: "debian", version: "12"}`);
-    }
+    checkIntent(intent);
     await this.update(node, (current) => ({
       provisioning: { ...without(current.provisioning ?? { boot: intent }, 'installToken', 'installFailure', 'wipeToken', 'wipeFailure'), boot: intent },
-      events: [{ type: 'node.boot-intent', subject: node, data: { boot: intent.kind, ...(intent.kind === 'install' ? { os: intent.os } : {}) } }],
+      events: [intentEvent(node, intent)],
     }));
   }
 
-  /** Revokes the node's agent, install and wipe tokens (decommission): its agent gets 401 and exits; its next network boot is local. */
-  async revoke(node: string): Promise<void> {
+  /**
+   * Revokes the node's agent, install and wipe tokens (decommission), and sets
+   * its next network boot, in one commit: its agent gets 401 and exits.
+   */
+  async revoke(node: string, next: BootIntentInput): Promise<void> {
+    checkIntent(next);
     await this.update(node, (current) => ({
-      provisioning: { ...without(current.provisioning ?? { boot: { kind: 'local' } }, 'installToken', 'wipeToken', 'agentTokenSha256', 'agentSeenAtMs'), boot: { kind: 'local' } },
-      events: [{ type: 'node.agent-revoked', subject: node, data: {} }],
+      provisioning: { ...without(current.provisioning ?? { boot: next }, 'installToken', 'installFailure', 'wipeToken', 'wipeFailure', 'agentTokenSha256', 'agentSeenAtMs'), boot: next },
+      events: [{ type: 'node.agent-revoked', subject: node, data: {} }, intentEvent(node, next)],
     }));
   }
 
@@ -207,19 +209,12 @@ export class Provisioner {
         case 'local':
           return text(200, localScript(provisioning?.installedAtMs === undefined ? `nothing to do for ${node.value.name}` : `${node.value.name} is installed`));
         case 'install': {
-          // A token per script served: only its hash is kept, so each boot gets a fresh one and the last one served is the one that works.
-          const { token, sha256 } = mintToken(this.options.random, INSTALL_TOKEN_PREFIX);
-          const expiresAtMs = this.options.clock.now() + this.options.installTokenTtlMs;
-          await this.commit(node, { ...provisioning!, installToken: { sha256, expiresAtMs } }, [
-            { type: 'node.install-token', subject: node.value.name, data: { mac, os: intent.os, expiresAtMs } },
-          ]);
+          const token = await this.issueBootToken(node, 'installToken', INSTALL_TOKEN_PREFIX, this.options.installTokenTtlMs, (expiresAtMs) => ({ type: 'node.install-token', data: { mac, os: intent.os, expiresAtMs } }));
           return text(200, installScript(bootUrl, intent.os, node.value.name, token));
         }
         case 'wipe': {
-          // As for install: a fresh token per script served. It must outlive the erase, since the image reports at the end.
-          const { token, sha256 } = mintToken(this.options.random, WIPE_TOKEN_PREFIX);
-          const expiresAtMs = this.options.clock.now() + this.options.wipeTokenTtlMs;
-          await this.commit(node, { ...provisioning!, wipeToken: { sha256, expiresAtMs } }, [{ type: 'node.wipe-token', subject: node.value.name, data: { mac, expiresAtMs } }]);
+          // Its token must outlive the erase: the image reports at the end.
+          const token = await this.issueBootToken(node, 'wipeToken', WIPE_TOKEN_PREFIX, this.options.wipeTokenTtlMs, (expiresAtMs) => ({ type: 'node.wipe-token', data: { mac, expiresAtMs } }));
           return text(200, wipeScript(bootUrl, node.value.name, token));
         }
       }
@@ -304,17 +299,16 @@ export class Provisioner {
       const issued = usableToken(provisioning.wipeToken, token, now);
       if (typeof issued === 'string') return refuseToken('wipe', name, issued);
       const used = { ...provisioning, wipeToken: { ...issued, usedAtMs: now } };
-      const missed = report.status === 'ok' ? disksLeftOut((provisioning.facts as DiscoveryFacts | undefined)?.disks ?? [], report.disks) : [];
-      const failure = report.status === 'failed' ? report.message : missed.length > 0 ? `the report leaves out disks discovery saw: ${missed.join(', ')}` : undefined;
-      if (failure !== undefined) {
+      const fail = async (failure: string): Promise<Response> => {
         await this.commit(node, { ...used, wipeFailure: failure }, [{ type: 'node.wipe-failed', subject: name, data: { message: failure } }]);
         return json(200, { node: name, boot: 'wipe' });
-      }
+      };
+      if (report.status === 'failed') return fail(report.message);
+      const missed = disksLeftOut((provisioning.facts as DiscoveryFacts | undefined)?.disks ?? [], report.disks);
+      if (missed.length > 0) return fail(`the report leaves out disks discovery saw: ${missed.join(', ')}`);
       // Nothing the disks held is left: no installed OS, no agent that could call in.
       const blank = without(used, 'wipeFailure', 'installedAtMs', 'installFailure', 'installToken', 'agentTokenSha256', 'agentSeenAtMs');
-      await this.commit(node, { ...blank, boot: { kind: 'discover' }, wipedAtMs: now }, [
-        { type: 'node.wiped', subject: name, data: { disks: report.status === 'ok' ? report.disks.map((d) => d.name) : [] } },
-      ]);
+      await this.commit(node, { ...blank, boot: { kind: 'discover' }, wipedAtMs: now }, [{ type: 'node.wiped', subject: name, data: { disks: report.disks.map((d) => d.name) } }]);
       return json(200, { node: name, boot: 'discover' });
     });
   }
@@ -330,6 +324,23 @@ export class Provisioner {
     const node = (await this.options.store.nodes()).get(name);
     if (!node) throw new Refusal(problem(404, 'path.node', `node ${name} does not exist`, 'use the node name from the kernel line (drill.node)'));
     return node;
+  }
+
+  /**
+   * A token per script served: only its hash is kept, so each boot gets a fresh
+   * one and the last one served is the one that works. Returns the token.
+   */
+  private async issueBootToken(
+    node: Versioned<NodeRecord>,
+    field: 'installToken' | 'wipeToken',
+    prefix: string,
+    ttlMs: number,
+    event: (expiresAtMs: number) => Omit<EventInput, 'subject'>,
+  ): Promise<string> {
+    const { token, sha256 } = mintToken(this.options.random, prefix);
+    const expiresAtMs = this.options.clock.now() + ttlMs;
+    await this.commit(node, { ...node.value.provisioning!, [field]: { sha256, expiresAtMs } }, [{ ...event(expiresAtMs), subject: node.value.name }]);
+    return token;
   }
 
   private async commit(node: Versioned<NodeRecord>, provisioning: NodeProvisioning, events: EventInput[]): Promise<void> {
@@ -371,4 +382,14 @@ function rootDisk(node: NodeRecord, provisioning: NodeProvisioning): { rootDisk?
   const pick = smallestSolidState(seen) ?? smallestSolidState(listed);
   if (pick?.serial) return { rootDisk: { serial: pick.serial } };
   return pick?.name ? { rootDisk: { name: pick.name } } : {};
+}
+
+function checkIntent(intent: BootIntentInput): void {
+  if (intent.kind === 'install' && !(WORD.test(intent.os.name) && WORD.test(intent.os.version))) {
+    throw new ProvisionerError('PROVISIONER_BAD_INPUT', `os: ${intent.os.name}-${intent.os.version} — name and version must be lower-case words (letters, digits, . -), e.g. {name: "debian", version: "12"}`);
+  }
+}
+
+function intentEvent(node: string, intent: BootIntentInput): EventInput {
+  return { type: 'node.boot-intent', subject: node, data: { boot: intent.kind, ...(intent.kind === 'install' ? { os: intent.os } : {}) } };
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drillAgainst } from '../support/drill-client.js';
+import { adminToken, drillAgainst } from '../support/drill-client.js';
 import { twoServerSpec } from '../support/small-spec.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -40,7 +40,7 @@ describe('drill up', () => {
 
   it('answers the API with the enrolled nodes, over HTTPS from its own CA', async () => {
     const url = /orchestrator listening on (https:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
-    const token = /admin API token \(shown this once; export it as DRILL_TOKEN\): (\S+)/.exec(output)![1]!;
+    const token = adminToken(output);
     const ca = readFileSync(join(dir, 'state', 'tls', 'ca.crt'), 'utf8');
     const body = await new Promise<string>((resolve, reject) => {
       https

@@ -15,6 +15,7 @@ import { FaultInjector, FaultPlan, FileTraceSink, SeededRandom, TraceRecorder, V
 import { parseDatacenterSpec, SimulatedServer } from '../../twins/index.js';
 import { FAULT_STYLE } from '../../visualizer/src/faults.js';
 import { LAYER_STYLE } from '../../visualizer/src/lifecycle.js';
+import { adminToken } from '../support/drill-client.js';
 import { commandOnPath, describeWithHost } from '../support/host-tools.js';
 import { twoRackSpec } from '../support/small-spec.js';
 
@@ -94,7 +95,7 @@ describeWithHost('visualizer in Chromium against drill up', [commandOnPath('chro
     expect(output).not.toContain('visualizer is not built');
     twinCa = readFileSync(join(dir, 'state', 'twin-ca.crt'), 'utf8');
     const url = /visualizer: (https:\/\/\S+)/.exec(output)![1]!;
-    const token = /admin API token \(shown this once; export it as DRILL_TOKEN\): (\S+)/.exec(output)![1]!;
+    const token = adminToken(output);
     browser = await launchChromium();
     // The orchestrator's certificate comes from its own CA, which this fresh browser profile does not trust.
     page = await browser.newPage({ viewport: { width: 1400, height: 860 }, ignoreHTTPSErrors: true });
