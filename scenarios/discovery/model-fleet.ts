@@ -16,7 +16,7 @@ import {
   VirtualClock,
   type FaultSpec,
 } from '../../sim/index.js';
-import { fetchMachineHttp, modifierFaults, type Datacenter, type ModelMachine, type ResolvedServer, type SimulatedServer } from '../../twins/index.js';
+import { messageMachineHttp, modifierFaults, type Datacenter, type ModelMachine, type ResolvedServer, type SimulatedServer } from '../../twins/index.js';
 import { buildSpecServer } from '../twin/spec-server.js';
 import { MessageTransport, standardDriverFactory, type BmcDriverFactory } from '../../orchestrator/index.js';
 
@@ -62,7 +62,7 @@ export async function startModelFleet(options: ModelFleetOptions): Promise<Model
     const http = stack.use(InProcessHttpNetwork.attach({ clock, random: random.fork('http'), faults, intercept: 'fetch' }));
     const udp = stack.use(new DatagramSwitch({ clock, random: random.fork('udp'), faults }));
     const servers = new Map<string, ModelFleetServer>();
-    const machineHttp = fetchMachineHttp(clock, http.fetch);
+    const machineHttp = messageMachineHttp(clock, http.send);
     for (const spec of specs) {
       const { server, machine, redfish } = await buildSpecServer({ datacenter: dc, spec, clock, random, faults, datagrams: udp, stack, machineHttp });
       if (redfish && spec.bmc.redfishPort !== undefined) stack.use(redfish.listen(http, `${spec.bmc.address}:${spec.bmc.redfishPort}`));

@@ -28,6 +28,6 @@ export { ModelMachine, type ModelMachineOptions, type MachineStage, type Machine
 export { ModelOs, type OsFile, type OsService, type OsUser, type AgentConfig } from './model-os.js';
 export type { AgentActivity } from './model-agent.js';
 export { factsFromSpec, bootTargetFromSpec, type MachineFacts, type BootTarget } from './hardware.js';
-export { nodeMachineHttp, fetchMachineHttp, MachineHttpError, type MachineHttp, type MachineRequest, type MachineReply } from './machine-http.js';
+export { nodeMachineHttp, messageMachineHttp, MachineHttpError, type MachineHttp, type MachineRequest, type MachineReply } from './machine-http.js';
 export { MACHINE_TIMING_PROFILES, checkMachineTimings, type MachineTimings, type MachineTimingProfile } from './timings.js';
 export { parseWorkItem, type WorkItem, type Resource, type ParsedWorkItem } from './work-item.js';

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { Clock } from '../../sim/index.js';
+import type { Clock, HttpMessage, HttpMessageReply } from '../../sim/index.js';
 import { TwinError } from '../errors.js';
 
 /**
@@ -42,12 +42,12 @@ export class MachineHttpError extends TwinError {
 }
 
 /**
- * A Fetch API function with the timeout on the injected clock: for the
- * in-process network's `fetch` (model fidelity), which hands the Request to the
+ * A plain-message sender with the timeout on the injected clock: for the
+ * in-process network's `send` (model fidelity), which hands the message to the
  * boot server or agent API without the process's HTTP stack. That network has
  * no TLS, so there is no certificate for `caPem` to verify.
  */
-export function fetchMachineHttp(clock: Clock, send: (input: string, init: RequestInit) => Promise<Response>): MachineHttp {
+export function messageMachineHttp(clock: Clock, send: (message: HttpMessage) => Promise<HttpMessageReply>): MachineHttp {
   return async (request) => {
     if (request.signal.aborted) throw new MachineHttpError(request.url, 'the machine lost power');
     const exchange = new AbortController();
@@ -59,15 +59,9 @@ export function fetchMachineHttp(clock: Clock, send: (input: string, init: Reque
     }, request.timeoutMs);
     request.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const res = await send(request.url, { method: request.method, ...(request.headers === undefined ? {} : { headers: request.headers }), ...(request.body === undefined ? {} : { body: request.body }), signal: exchange.signal });
-      const body = await res.text();
-      const headers: Record<string, string> = {};
-      res.headers.forEach((value, name) => (headers[name] = value));
-      return { status: res.status, headers, body };
+      return await send({ method: request.method, url: request.url, headers: request.headers ?? {}, ...(request.body === undefined ? {} : { body: request.body }), signal: exchange.signal });
     } catch (error) {
-      // fetch wraps socket errors in TypeError('fetch failed'): the cause says what happened.
-      const cause = error instanceof TypeError && error.cause instanceof Error ? error.cause : error;
-      throw new MachineHttpError(request.url, exchange.signal.aborted ? stopped : cause instanceof Error ? cause.message : String(cause), { cause: error });
+      throw new MachineHttpError(request.url, exchange.signal.aborted ? stopped : error instanceof Error ? error.message : String(error), { cause: error });
     } finally {
       clock.clearTimeout(timer);
       request.signal.removeEventListener('abort', onAbort);
