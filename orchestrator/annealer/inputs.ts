@@ -11,9 +11,10 @@ export function stableJson(value: unknown): string {
   return stringify(value, '') ?? 'null';
 }
 
-function stringify(value: unknown, key: string): string | undefined {
+/** `key` is what `toJSON` is handed: an array position stays a number until some toJSON asks for it. */
+function stringify(value: unknown, key: string | number): string | undefined {
   if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    value = (value as { toJSON(key: string): unknown }).toJSON(key);
+    value = (value as { toJSON(key: string): unknown }).toJSON(String(key));
   }
   switch (typeof value) {
     case 'string':
@@ -24,13 +25,18 @@ function stringify(value: unknown, key: string): string | undefined {
       throw new TypeError('Do not know how to serialize a BigInt');
     case 'object': {
       if (value === null) return 'null';
-      if (Array.isArray(value)) return `[${value.map((item, i) => stringify(item, String(i)) ?? 'null').join(',')}]`;
-      const parts: string[] = [];
-      for (const name of sortedKeys(value)) {
-        const text = stringify((value as Record<string, unknown>)[name], name);
-        if (text !== undefined) parts.push(`${JSON.stringify(name)}:${text}`);
+      // Built by appending: a digest's arrays and objects are small, and a fleet takes them by the hundred thousand.
+      if (Array.isArray(value)) {
+        let text = '[';
+        for (let i = 0; i < value.length; i++) text += (i === 0 ? '' : ',') + (stringify(value[i], i) ?? 'null');
+        return `${text}]`;
       }
-      return `{${parts.join(',')}}`;
+      let text = '';
+      for (const name of sortedKeys(value)) {
+        const member = stringify((value as Record<string, unknown>)[name], name);
+        if (member !== undefined) text += `${text === '' ? '' : ','}${JSON.stringify(name)}:${member}`;
+      }
+      return `{${text}}`;
     }
     default:
       // undefined, functions and symbols: left out of objects, null in arrays, as JSON.stringify does.
@@ -41,17 +47,25 @@ function stringify(value: unknown, key: string): string | undefined {
 /**
  * The order an object built from key-sorted entries has: array-index keys
  * first, ascending (JavaScript puts them there whatever the insertion order),
- * then the rest by code units. Own keys already come index keys first.
+ * then the rest by code units. Own keys already come index keys first, and
+ * usually (one key, or an object built in order) already in this order.
  */
 function sortedKeys(value: object): string[] {
   const keys = Object.keys(value);
+  if (keys.length === 0 || (!isArrayIndex(keys[0]!) && inCodeUnitOrder(keys))) return keys;
   let indexKeys = 0;
   while (indexKeys < keys.length && isArrayIndex(keys[indexKeys]!)) indexKeys++;
   return [...keys.slice(0, indexKeys), ...keys.slice(indexKeys).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))];
 }
 
+function inCodeUnitOrder(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (!(keys[i - 1]! < keys[i]!)) return false;
+  return true;
+}
+
 function isArrayIndex(key: string): boolean {
-  return /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 2 ** 32 - 1;
+  const first = key.charCodeAt(0);
+  return first >= 48 && first <= 57 && /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 2 ** 32 - 1;
 }
 
 export interface ResolvedInputs {
@@ -113,7 +127,12 @@ const memo = new WeakMap<object, MemoEntry>();
 function computeInputs(view: AnnealerView, nodeRole: NodeRole, node: NodeStatus | undefined, deployment: DeploymentStatus | undefined): ResolvedInputs {
   const role = view.roles.get(nodeRole.role);
   if (!role) throw new Error(`Invariant violated: node-role ${nodeRole.id} has unknown role ${nodeRole.role}`);
-  const parents = [...nodeRole.parents].sort().map((id) => view.nodeRoles.get(id)).filter((p): p is NodeRole => p !== undefined);
+  // Parents are usually bound in id order already: sort a copy only when they are not.
+  const parents: NodeRole[] = [];
+  for (const id of inCodeUnitOrder(nodeRole.parents) ? nodeRole.parents : [...nodeRole.parents].sort()) {
+    const parent = view.nodeRoles.get(id);
+    if (parent) parents.push(parent);
+  }
   // Own properties only, read and written: an attribute named like something every object
   // inherits ("constructor", "__proto__") is data, never the prototype's.
   const entries: Array<[string, unknown]> = [];
@@ -129,6 +148,7 @@ function computeInputs(view: AnnealerView, nodeRole: NodeRole, node: NodeStatus 
   }
   const inputs: Record<string, unknown> = Object.fromEntries(entries);
   const parentOutputs = parents.map((p) => [p.id, p.lastGood?.outputs ?? null]);
-  const digest = hash('sha256', stableJson({ role: role.name, inputs, parents: parentOutputs }), 'hex');
+  // Keys in sorted order already: the text is the same, and nothing needs sorting.
+  const digest = hash('sha256', stableJson({ inputs, parents: parentOutputs, role: role.name }), 'hex');
   return { inputs, digest };
 }
