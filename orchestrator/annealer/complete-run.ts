@@ -1,5 +1,5 @@
 import type { Random } from '../ports/random.js';
-import type { AnnealerView, LastGoodRun, NodeRoleState, RetryPolicy } from './model.js';
+import type { AnnealerView, LastGoodRun, NodeRole, NodeRoleState, RetryPolicy } from './model.js';
 
 /** What a runner reports for one run. */
 export type RunResult =
@@ -35,12 +35,13 @@ function outputProblem(declared: readonly string[], outputs: Readonly<Record<str
 }
 
 /**
- * Turns a run's result into the node-role's next state. Returns undefined for a
- * stale result (the run lost its lease and was rescheduled): it must not land.
+ * Turns a run's result into the node-role's next state, from the node-role as
+ * it is now (undefined: it is gone). Returns undefined for a stale result (the
+ * run lost its lease and was rescheduled): it must not land.
  */
-export function completeRun(view: AnnealerView, id: string, runId: string, result: RunResult, random: Random): RunCompletion | undefined {
-  const nr = view.nodeRoles.get(id);
+export function completeRun(view: Pick<AnnealerView, 'nowMs' | 'roles'>, nr: NodeRole | undefined, runId: string, result: RunResult, random: Random): RunCompletion | undefined {
   if (!nr || nr.state.kind !== 'running' || nr.state.runId !== runId) return undefined;
+  const { id } = nr;
   const role = view.roles.get(nr.role);
   if (!role) throw new Error(`Invariant violated: node-role ${id} has unknown role ${nr.role}`);
   const { digest } = nr.state;

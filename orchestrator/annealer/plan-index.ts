@@ -76,18 +76,19 @@ export class PlanIndex {
   }
 
   /**
-   * Takes the records of `ids`, which changed, from `view`. Parents must not
-   * have changed and no node-role may be new: rebuild with `of` then.
+   * Takes these records, which changed, in place of the ones it has. Parents
+   * must not have changed and no node-role may be new: rebuild with `of` then.
    */
-  update(view: AnnealerView, ids: Iterable<string>): void {
+  update(changed: Iterable<NodeRole>): void {
     const records = this.records as NodeRole[];
-    for (const id of ids) {
-      const at = this.order.get(id);
-      const nr = view.nodeRoles.get(id);
-      if (at === undefined || !nr) throw new Error(`Invariant violated: node-role ${id} is not in the plan index — rebuild it with PlanIndex.of when roles are bound`);
+    for (const nr of changed) {
+      const at = this.order.get(nr.id);
+      if (at === undefined) throw new Error(`Invariant violated: node-role ${nr.id} is not in the plan index — rebuild it with PlanIndex.of when roles are bound`);
+      // Only the set it was in, if any, needs it taken out.
+      const was = records[at]!.state.kind;
+      if (was === 'running') this.runningAt.delete(at);
+      else if (was === 'todo') this.todoAt.delete(at);
       records[at] = nr;
-      this.runningAt.delete(at);
-      this.todoAt.delete(at);
       this.place(nr, at);
     }
   }

@@ -14,8 +14,8 @@ import {
 } from '../annealer/index.js';
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { Random } from '../ports/random.js';
-import { WorkingSet } from './working-set.js';
-import { ConflictError, retryOnConflict, type CommitResult, type EventInput, type Store, type StoreWrite } from '../store/index.js';
+import { WorkingSet, type NodeRoleWrite } from './working-set.js';
+import { ConflictError, retryOnConflict, type CommitResult, type EventInput, type Store } from '../store/index.js';
 
 /** A run listens for its abort in a few places at once (a dispatch, a sleep, a request); more than this many per run is a leak worth Node's warning. */
 const ABORT_LISTENERS_PER_RUN = 4;
@@ -198,11 +198,10 @@ export class AnnealerLoop {
       return { changed: undefined, index: this.index };
     }
     const { rebound } = working.apply(changes);
-    const view = this.view();
-    if (rebound) this.index = PlanIndex.of(view);
+    if (rebound) this.index = PlanIndex.of(this.view());
+    else this.index.update(Array.from(changes.nodeRoles.values(), (record) => record.value));
     const changed = new Set(changes.nodeRoles.keys());
     for (const name of changes.nodes.keys()) for (const id of this.index.onNode.get(name) ?? []) changed.add(id);
-    if (!rebound) this.index.update(view, changed);
     for (const id of this.replan) changed.add(id);
     this.replan.clear();
     return { changed: changes.deployments.size > 0 ? undefined : changed, index: this.index };
@@ -211,18 +210,16 @@ export class AnnealerLoop {
   /**
    * Takes one of the loop's own commits into the working set and the index,
    * when nothing else landed since the last catch-up; otherwise the next
-   * catch-up reads it back like anyone's. A tick's own decisions need no
-   * planning again (planning them gives them back unchanged); recorded
-   * results do, for their children: `replan` says which.
+   * catch-up reads it back like anyone's. The loop's writes only move
+   * node-roles along (applyDecision), so the dependency graph stays. A tick's
+   * own decisions need no planning again (planning them gives them back
+   * unchanged); recorded results do, for their children: `replan` says which.
    */
-  private absorb(writes: readonly StoreWrite[], result: CommitResult, replan: boolean): void {
-    const { absorbed, rebound } = this.working.absorb(writes, result);
-    if (!absorbed || !this.index) return;
-    const ids: string[] = [];
-    for (const write of writes) if (write.kind === 'node-role') ids.push(write.value.id);
-    if (rebound) this.index = PlanIndex.of(this.view());
-    else this.index.update(this.view(), ids);
-    if (replan) for (const id of ids) this.replan.add(id);
+  private absorb(moves: readonly NodeRoleWrite[], result: CommitResult, replan: boolean): void {
+    if (!this.working.absorbMoves(moves, result) || !this.index) return;
+    const records = moves.map((move) => move.value);
+    this.index.update(records);
+    if (replan) for (const record of records) this.replan.add(record.id);
   }
 
   private view(): AnnealerView {
@@ -241,19 +238,23 @@ export class AnnealerLoop {
     const { changed, index } = await this.catchUp();
     const decisions = planTick(this.view(), changed ? { changed, index } : { index });
     if (decisions.length === 0) return { decisions: 0, started: 0, conflicted: false };
-    const writes: StoreWrite[] = [];
+    const writes: NodeRoleWrite[] = [];
     const events: EventInput[] = [];
     const starts: Array<Extract<Decision, { type: 'start' }>> = [];
     // A tick may decide twice for one node-role (todo, then claimed): fold them into one write and one event.
-    const pending = new Map<string, NodeRole>();
+    const pending = new Map<string, { readonly before: NodeRole; after: NodeRole }>();
     for (const decision of decisions) {
-      const before = pending.get(decision.id) ?? this.working.nodeRoles.get(decision.id)!;
-      pending.set(decision.id, applyDecision(before, decision));
+      const move = pending.get(decision.id);
+      if (move) move.after = applyDecision(move.after, decision);
+      else {
+        const before = this.working.nodeRoles.get(decision.id)!;
+        pending.set(decision.id, { before, after: applyDecision(before, decision) });
+      }
       if (decision.type === 'start') starts.push(decision);
     }
-    for (const [id, value] of pending) {
-      writes.push({ kind: 'node-role', value, expectedVersion: this.working.versions.get(id)! });
-      events.push(stateEvent(this.working.nodeRoles.get(id)!, value));
+    for (const [id, { before, after }] of pending) {
+      writes.push({ kind: 'node-role', value: after, expectedVersion: this.working.versions.get(id)! });
+      events.push(stateEvent(before, after));
     }
     try {
       this.absorb(writes, await this.options.store.commit(writes, events), false);
@@ -265,7 +266,7 @@ export class AnnealerLoop {
     // A signal of their own would cost each of a fleet's runs an AbortController.
     const batch = new AbortController();
     setMaxListeners(Math.max(10, starts.length * ABORT_LISTENERS_PER_RUN), batch.signal);
-    for (const start of starts) this.launch(pending.get(start.id)!, start, batch);
+    for (const start of starts) this.launch(pending.get(start.id)!.after, start, batch);
     return { decisions: decisions.length, started: starts.length, conflicted: false };
   }
 
@@ -329,22 +330,13 @@ export class AnnealerLoop {
   /** One read-decide-commit of a batch of results: each checked against its node-role as it is now. */
   private async recordResultsOnce(batch: readonly PendingResult[]): Promise<void> {
     const current = await this.options.store.nodeRoles(batch.map((entry) => entry.id));
-    const nodeRoles = new Map<string, NodeRole>();
-    for (const [id, stored] of current) nodeRoles.set(id, stored.value);
-    const view: AnnealerView = {
-      nowMs: this.options.clock.now(),
-      roles: this.options.catalog.roles,
-      nodes: new Map(),
-      deployments: new Map(),
-      nodeRoles,
-      limits: this.options.limits,
-    };
-    const writes: StoreWrite[] = [];
+    const view = { nowMs: this.options.clock.now(), roles: this.options.catalog.roles };
+    const writes: NodeRoleWrite[] = [];
     const events: EventInput[] = [];
     for (const { id, runId, result } of batch) {
-      const completion: RunCompletion | undefined = completeRun(view, id, runId, result, this.options.random);
-      if (!completion) continue;
-      const stored = current.get(id)!;
+      const stored = current.get(id);
+      const completion: RunCompletion | undefined = stored && completeRun(view, stored.value, runId, result, this.options.random);
+      if (!stored || !completion) continue;
       const after = applyDecision(stored.value, completion);
       writes.push({ kind: 'node-role', value: after, expectedVersion: stored.version });
       events.push(stateEvent(stored.value, after, { runId, status: result.status }));
@@ -366,7 +358,7 @@ export class AnnealerLoop {
     const renewOnce = async (): Promise<void> => {
       const current = await store.nodeRoles(runs.map((run) => run.id));
       const leaseUntilMs = clock.now() + limits.leaseMs;
-      const writes: StoreWrite[] = [];
+      const writes: NodeRoleWrite[] = [];
       for (const { id, runId } of runs) {
         const stored = current.get(id);
         if (!stored || stored.value.state.kind !== 'running' || stored.value.state.runId !== runId) continue;

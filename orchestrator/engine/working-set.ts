@@ -1,6 +1,9 @@
 import type { NodeRole } from '../annealer/index.js';
 import { writtenVersion, type CommitResult, type DeploymentRecord, type NodeRecord, type StoreChanges, type StoreSnapshot, type StoreWrite } from '../store/index.js';
 
+/** A write of one node-role. */
+export type NodeRoleWrite = Extract<StoreWrite, { kind: 'node-role' }>;
+
 /**
  * The loop's own copy of the records it plans from, kept at one store
  * revision: replaced from a snapshot, then moved on by applying the store's
@@ -42,21 +45,19 @@ export class WorkingSet {
   }
 
   /**
-   * Applies a commit of the caller's own, when it is the very next revision
-   * (nothing landed between): the records are then exactly what was written,
-   * and reading them back from the store would only copy them. Says whether it
-   * did, and whether the dependency graph moved.
+   * Applies a commit of the caller's own that moved node-roles along (their
+   * binding as it was), when it is the very next revision (nothing landed
+   * between): the records are then exactly what was written, and reading them
+   * back from the store would only copy them. Says whether it did.
    */
-  absorb(writes: readonly StoreWrite[], result: CommitResult): { readonly absorbed: boolean; readonly rebound: boolean } {
-    if (this.revision === undefined || result.revision !== this.revision + 1) return { absorbed: false, rebound: false };
-    let rebound = false;
-    for (const write of writes) {
-      if (write.kind === 'node-role') rebound = this.setNodeRole(write.value, writtenVersion(write)) || rebound;
-      else if (write.kind === 'node') this.nodes.set(write.value.name, write.value);
-      else this.deployments.set(write.value.name, write.value);
+  absorbMoves(moves: readonly NodeRoleWrite[], result: CommitResult): boolean {
+    if (this.revision === undefined || result.revision !== this.revision + 1) return false;
+    for (const move of moves) {
+      this.nodeRoles.set(move.value.id, move.value);
+      this.versions.set(move.value.id, writtenVersion(move));
     }
     this.revision = result.revision;
-    return { absorbed: true, rebound };
+    return true;
   }
 
   private setNodeRole(value: NodeRole, version: number): boolean {

@@ -110,7 +110,7 @@ describe('annealer properties', () => {
         for (let tick = 0; tick < 200; tick++) {
           // What changed: every node-role whose record is a new object since the last tick.
           const changed = new Set([...h.nodeRoles].filter(([id, nr]) => previous.get(id) !== nr).map(([id]) => id));
-          index.update(h.view(), changed);
+          index.update([...changed].map((id) => h.nodeRoles.get(id)!));
           const full = planTick(h.view());
           expect(planTick(h.view(), { changed })).toEqual(full);
           expect(planTick(h.view(), { changed, index })).toEqual(full);

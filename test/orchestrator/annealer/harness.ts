@@ -96,7 +96,7 @@ export class AnnealerHarness {
     const runs = [...this.inFlight];
     this.inFlight.clear();
     for (const [id, { runId, inputs }] of runs) {
-      const completion = completeRun(this.view(), id, runId, runner(this.nodeRoles.get(id)!, inputs), this.random);
+      const completion = completeRun(this.view(), this.nodeRoles.get(id), runId, runner(this.nodeRoles.get(id)!, inputs), this.random);
       if (completion) this.nodeRoles.set(id, applyDecision(this.nodeRoles.get(id)!, completion));
     }
     return runs.length;
