@@ -36,30 +36,44 @@ export class PlanIndex {
   static of(view: AnnealerView): PlanIndex {
     const ids = [...view.nodeRoles.keys()];
     const records = [...view.nodeRoles.values()];
-    const order = new Map(ids.map((id, i) => [id, i]));
-    const positions = (nr: NodeRole, list: readonly string[]): number[] =>
-      list.map((id) => {
-        const at = order.get(id);
-        if (at === undefined) throw new Error(`Invariant violated: node-role ${nr.id} has unknown parent ${id}`);
-        return at;
-      });
+    const order = new Map<string, number>();
+    for (let i = 0; i < ids.length; i++) order.set(ids[i]!, i);
+    // Most node-roles have no soft parents, and leaves no children: one shared empty list for them all.
+    const positions = (nr: NodeRole, list: readonly string[]): readonly number[] =>
+      list.length === 0
+        ? NONE
+        : list.map((id) => {
+            const at = order.get(id);
+            if (at === undefined) throw new Error(`Invariant violated: node-role ${nr.id} has unknown parent ${id}`);
+            return at;
+          });
     const parents = records.map((nr) => positions(nr, nr.parents));
     const softParents = records.map((nr) => positions(nr, nr.softParents));
-    const children: number[][] = records.map(() => []);
+    const children: Array<readonly number[]> = new Array<readonly number[]>(records.length).fill(NONE);
+    const addChild = (parent: number, child: number): void => {
+      const list = children[parent]!;
+      if (list === NONE) children[parent] = [child];
+      else (list as number[]).push(child);
+    };
     const onNode = new Map<string, string[]>();
     records.forEach((nr, i) => {
-      for (const p of parents[i]!) children[p]!.push(i);
-      for (const p of softParents[i]!) children[p]!.push(i);
+      for (const p of parents[i]!) addChild(p, i);
+      for (const p of softParents[i]!) addChild(p, i);
       const list = onNode.get(nr.node);
       if (list) list.push(nr.id);
       else onNode.set(nr.node, [nr.id]);
     });
     const depth = depths(ids, parents, softParents);
-    const claimRank: number[] = [];
-    ids
-      .map((_, i) => i)
-      .sort((a, b) => depth[a]! - depth[b]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0))
-      .forEach((at, rank) => (claimRank[at] = rank));
+    // By depth first (a few buckets), then by id within each: fewer string comparisons than one sort of all.
+    const byDepth: number[][] = [];
+    for (let i = 0; i < ids.length; i++) (byDepth[depth[i]!] ??= []).push(i);
+    const claimRank: number[] = new Array<number>(ids.length).fill(0);
+    let rank = 0;
+    for (const bucket of byDepth) {
+      if (!bucket) continue;
+      bucket.sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+      for (const at of bucket) claimRank[at] = rank++;
+    }
     const index = new PlanIndex(ids, order, records, parents, softParents, children, depth, claimRank, onNode, new Set(), new Set());
     records.forEach((nr, i) => index.place(nr, i));
     return index;
@@ -98,6 +112,8 @@ export class PlanIndex {
     else if (nr.state.kind === 'todo') this.todoAt.add(at);
   }
 }
+
+const NONE: readonly number[] = Object.freeze([]);
 
 function depths(ids: readonly string[], parents: readonly (readonly number[])[], softParents: readonly (readonly number[])[]): number[] {
   const depth: number[] = ids.map(() => -1);

@@ -2,11 +2,17 @@ import { resolveInputs } from './inputs.js';
 import type { AnnealerView, BlockedReason, NodeRole, NodeRoleState, NodeRoleStateKind } from './model.js';
 import { PlanIndex } from './plan-index.js';
 
-/** What one tick decided; the caller persists each decision (compare-and-set on `from`) before acting on it. */
+/**
+ * What one tick decided; the caller persists each decision (compare-and-set on
+ * `from`) before acting on it. `at` is the node-role's position in the plan
+ * index the tick used: a caller holding that index finds the record there
+ * without looking its id up.
+ */
 export type Decision =
   | {
       readonly type: 'set-state';
       readonly id: string;
+      readonly at: number;
       readonly from: NodeRoleStateKind;
       readonly state: NodeRoleState;
       /** New consecutive-failure count, when it changes. */
@@ -15,6 +21,7 @@ export type Decision =
   | {
       readonly type: 'start';
       readonly id: string;
+      readonly at: number;
       readonly from: 'todo';
       readonly state: Extract<NodeRoleState, { kind: 'running' }>;
       /** The inputs snapshotted for this run. */
@@ -91,7 +98,7 @@ export function planTick(
     moved[i] = state;
     movedAt.push(i);
     attempts.set(i, failed);
-    decisions.push({ type: 'set-state', id: nr.id, from: 'running', state, attempts: failed });
+    decisions.push({ type: 'set-state', id: nr.id, at: i, from: 'running', state, attempts: failed });
   }
 
   // Shallowest first, so every parent in play is settled before its children
@@ -134,7 +141,7 @@ export function planTick(
     // New inputs (an active node-role re-queued, or an error given a fresh try) get a fresh attempt budget.
     const fresh = next.kind === 'todo' && (current.kind === 'active' || current.kind === 'error') && nr.attempts !== 0;
     if (fresh) attempts.set(i, 0);
-    decisions.push({ type: 'set-state', id: nr.id, from: current.kind, state: next, ...(fresh ? { attempts: 0 } : {}) });
+    decisions.push({ type: 'set-state', id: nr.id, at: i, from: current.kind, state: next, ...(fresh ? { attempts: 0 } : {}) });
   }
 
   // One by one: spread into push, a fleet's claims would overflow the call stack (at about 130,000 arguments).
@@ -247,6 +254,7 @@ function claimRunnable(
     starts.push({
       type: 'start',
       id: nr.id,
+      at: i,
       from: 'todo',
       state: { kind: 'running', runId: `${nr.id}#${nr.runCount + 1}.${attempt}`, leaseUntilMs: view.nowMs + view.limits.leaseMs, digest },
       inputs,

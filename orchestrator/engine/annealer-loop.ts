@@ -238,22 +238,25 @@ export class AnnealerLoop {
     const { changed, index } = await this.catchUp();
     const decisions = planTick(this.view(), changed ? { changed, index } : { index });
     if (decisions.length === 0) return { decisions: 0, started: 0, conflicted: false };
-    const writes: NodeRoleWrite[] = [];
-    const events: EventInput[] = [];
     const starts: Array<Extract<Decision, { type: 'start' }>> = [];
-    // A tick may decide twice for one node-role (todo, then claimed): fold them into one write and one event.
-    const pending = new Map<string, { readonly before: NodeRole; after: NodeRole }>();
+    // A tick may decide twice for one node-role (todo, then claimed): fold them into one write and one
+    // event. By index position (the index's records are the working set's), not by id: a fleet's worth.
+    const moves: Array<{ readonly before: NodeRole; after: NodeRole }> = [];
+    const moveAt = new Int32Array(index.ids.length).fill(-1);
     for (const decision of decisions) {
-      const move = pending.get(decision.id);
-      if (move) move.after = applyDecision(move.after, decision);
+      const slot = moveAt[decision.at]!;
+      if (slot >= 0) moves[slot]!.after = applyDecision(moves[slot]!.after, decision);
       else {
-        const before = this.working.nodeRoles.get(decision.id)!;
-        pending.set(decision.id, { before, after: applyDecision(before, decision) });
+        moveAt[decision.at] = moves.length;
+        const before = index.records[decision.at]!;
+        moves.push({ before, after: applyDecision(before, decision) });
       }
       if (decision.type === 'start') starts.push(decision);
     }
-    for (const [id, { before, after }] of pending) {
-      writes.push({ kind: 'node-role', value: after, expectedVersion: this.working.versions.get(id)! });
+    const writes: NodeRoleWrite[] = [];
+    const events: EventInput[] = [];
+    for (const { before, after } of moves) {
+      writes.push({ kind: 'node-role', value: after, expectedVersion: this.working.versions.get(after.id)! });
       events.push(stateEvent(before, after));
     }
     try {
@@ -266,7 +269,7 @@ export class AnnealerLoop {
     // A signal of their own would cost each of a fleet's runs an AbortController.
     const batch = new AbortController();
     setMaxListeners(Math.max(10, starts.length * ABORT_LISTENERS_PER_RUN), batch.signal);
-    for (const start of starts) this.launch(pending.get(start.id)!.after, start, batch);
+    for (const start of starts) this.launch(moves[moveAt[start.at]!]!.after, start, batch);
     return { decisions: decisions.length, started: starts.length, conflicted: false };
   }
 
