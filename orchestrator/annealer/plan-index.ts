@@ -94,17 +94,23 @@ export class PlanIndex {
    * must not have changed and no node-role may be new: rebuild with `of` then.
    */
   update(changed: Iterable<NodeRole>): void {
-    const records = this.records as NodeRole[];
     for (const nr of changed) {
       const at = this.order.get(nr.id);
       if (at === undefined) throw new Error(`Invariant violated: node-role ${nr.id} is not in the plan index — rebuild it with PlanIndex.of when roles are bound`);
-      // Only the set it was in, if any, needs it taken out.
-      const was = records[at]!.state.kind;
-      if (was === 'running') this.runningAt.delete(at);
-      else if (was === 'todo') this.todoAt.delete(at);
-      records[at] = nr;
-      this.place(nr, at);
+      this.replace(at, nr);
     }
+  }
+
+  /** Takes `nr`, which changed, at its position `at` (a decision's, or the order's): for a caller that knows it already. */
+  replace(at: number, nr: NodeRole): void {
+    const records = this.records as NodeRole[];
+    const was = records[at];
+    if (was?.id !== nr.id) throw new Error(`Invariant violated: node-role ${nr.id} is not at position ${at} of the plan index`);
+    // Only the set it was in, if any, needs it taken out.
+    if (was.state.kind === 'running') this.runningAt.delete(at);
+    else if (was.state.kind === 'todo') this.todoAt.delete(at);
+    records[at] = nr;
+    this.place(nr, at);
   }
 
   private place(nr: NodeRole, at: number): void {

@@ -215,11 +215,14 @@ export class AnnealerLoop {
    * own decisions need no planning again (planning them gives them back
    * unchanged); recorded results do, for their children: `replan` says which.
    */
-  private absorb(moves: readonly NodeRoleWrite[], result: CommitResult, replan: boolean): void {
-    if (!this.working.absorbMoves(moves, result) || !this.index) return;
-    const records = moves.map((move) => move.value);
-    this.index.update(records);
-    if (replan) for (const record of records) this.replan.add(record.id);
+  private absorb(moves: readonly NodeRoleWrite[], result: CommitResult, options: { readonly replan: boolean; readonly places?: readonly number[] }): void {
+    const { working, index } = this;
+    if (!index) return;
+    // The working set's places are the index's positions (both follow the records' order).
+    const places = options.places ?? moves.map((move) => working.placeOf(move.value.id)!);
+    if (!working.absorbMoves(moves, places, result)) return;
+    for (let i = 0; i < moves.length; i++) index.replace(places[i]!, moves[i]!.value);
+    if (options.replan) for (const move of moves) this.replan.add(move.value.id);
   }
 
   private view(): AnnealerView {
@@ -241,7 +244,7 @@ export class AnnealerLoop {
     const starts: Array<Extract<Decision, { type: 'start' }>> = [];
     // A tick may decide twice for one node-role (todo, then claimed): fold them into one write and one
     // event. By index position (the index's records are the working set's), not by id: a fleet's worth.
-    const moves: Array<{ readonly before: NodeRole; after: NodeRole }> = [];
+    const moves: Array<{ readonly at: number; readonly before: NodeRole; after: NodeRole }> = [];
     const moveAt = new Int32Array(index.ids.length).fill(-1);
     for (const decision of decisions) {
       const slot = moveAt[decision.at]!;
@@ -249,18 +252,20 @@ export class AnnealerLoop {
       else {
         moveAt[decision.at] = moves.length;
         const before = index.records[decision.at]!;
-        moves.push({ before, after: applyDecision(before, decision) });
+        moves.push({ at: decision.at, before, after: applyDecision(before, decision) });
       }
       if (decision.type === 'start') starts.push(decision);
     }
     const writes: NodeRoleWrite[] = [];
     const events: EventInput[] = [];
-    for (const { before, after } of moves) {
-      writes.push({ kind: 'node-role', value: after, expectedVersion: this.working.versions.get(after.id)! });
+    const places: number[] = [];
+    for (const { at, before, after } of moves) {
+      writes.push({ kind: 'node-role', value: after, expectedVersion: this.working.versionAt(at) });
       events.push(stateEvent(before, after));
+      places.push(at);
     }
     try {
-      this.absorb(writes, await this.options.store.commit(writes, events), false);
+      this.absorb(writes, await this.options.store.commit(writes, events), { replan: false, places });
     } catch (error) {
       if (error instanceof ConflictError) return { decisions: decisions.length, started: 0, conflicted: true };
       throw error;
@@ -345,7 +350,7 @@ export class AnnealerLoop {
       events.push(stateEvent(stored.value, after, { runId, status: result.status }));
     }
     if (writes.length === 0) return;
-    this.absorb(writes, await this.options.store.commit(writes, events), true);
+    this.absorb(writes, await this.options.store.commit(writes, events), { replan: true });
   }
 
   /**
@@ -368,7 +373,7 @@ export class AnnealerLoop {
         writes.push({ kind: 'node-role', value: { ...stored.value, state: { ...stored.value.state, leaseUntilMs } }, expectedVersion: stored.version });
       }
       if (writes.length === 0) return;
-      this.absorb(writes, await store.commit(writes, []), false);
+      this.absorb(writes, await store.commit(writes, []), { replan: false });
     };
     try {
       await retryOnConflict(renewOnce);

@@ -8,28 +8,44 @@ export type NodeRoleWrite = Extract<StoreWrite, { kind: 'node-role' }>;
  * The loop's own copy of the records it plans from, kept at one store
  * revision: replaced from a snapshot, then moved on by applying the store's
  * changes, so a tick costs what changed rather than a copy of the fleet.
- * Values and node-role versions are kept apart, so that planning reads
- * plain maps of records.
+ * Planning reads plain maps of records; versions are kept apart, by place.
  */
 export class WorkingSet {
   readonly nodes = new Map<string, NodeRecord>();
   readonly deployments = new Map<string, DeploymentRecord>();
   readonly nodeRoles = new Map<string, NodeRole>();
-  /** The version each node-role was read at: the loop's writes compare it. */
-  readonly versions = new Map<string, number>();
+  /**
+   * Each node-role's place: the order `nodeRoles` lists it in, new ones last.
+   * A plan index built from these records numbers them in the same order, so
+   * a place from one holds in the other, and the loop's hot path indexes
+   * arrays instead of looking a fleet's ids up again.
+   */
+  private readonly places = new Map<string, number>();
+  /** The version each node-role was read at, by place: the loop's writes compare it. */
+  private readonly versions: number[] = [];
   /** The store revision these records are at; undefined until the first snapshot. */
   revision: number | undefined;
+
+  placeOf(id: string): number | undefined {
+    return this.places.get(id);
+  }
+
+  versionAt(place: number): number {
+    return this.versions[place]!;
+  }
 
   reset(snapshot: StoreSnapshot): void {
     this.nodes.clear();
     this.deployments.clear();
     this.nodeRoles.clear();
-    this.versions.clear();
+    this.places.clear();
+    this.versions.length = 0;
     for (const [name, record] of snapshot.nodes) this.nodes.set(name, record.value);
     for (const [name, record] of snapshot.deployments) this.deployments.set(name, record.value);
     for (const [id, record] of snapshot.nodeRoles) {
       this.nodeRoles.set(id, record.value);
-      this.versions.set(id, record.version);
+      this.places.set(id, this.versions.length);
+      this.versions.push(record.version);
     }
     this.revision = snapshot.revision;
   }
@@ -46,15 +62,17 @@ export class WorkingSet {
 
   /**
    * Applies a commit of the caller's own that moved node-roles along (their
-   * binding as it was), when it is the very next revision (nothing landed
-   * between): the records are then exactly what was written, and reading them
-   * back from the store would only copy them. Says whether it did.
+   * binding as it was) — each at its place, as `placeOf` gives it — when it is
+   * the very next revision (nothing landed between): the records are then
+   * exactly what was written, and reading them back from the store would only
+   * copy them. Says whether it did.
    */
-  absorbMoves(moves: readonly NodeRoleWrite[], result: CommitResult): boolean {
+  absorbMoves(moves: readonly NodeRoleWrite[], places: readonly number[], result: CommitResult): boolean {
     if (this.revision === undefined || result.revision !== this.revision + 1) return false;
-    for (const move of moves) {
+    for (let i = 0; i < moves.length; i++) {
+      const move = moves[i]!;
       this.nodeRoles.set(move.value.id, move.value);
-      this.versions.set(move.value.id, writtenVersion(move));
+      this.versions[places[i]!] = writtenVersion(move);
     }
     this.revision = result.revision;
     return true;
@@ -63,7 +81,11 @@ export class WorkingSet {
   private setNodeRole(value: NodeRole, version: number): boolean {
     const before = this.nodeRoles.get(value.id);
     this.nodeRoles.set(value.id, value);
-    this.versions.set(value.id, version);
+    const place = this.places.get(value.id);
+    if (place === undefined) {
+      this.places.set(value.id, this.versions.length);
+      this.versions.push(version);
+    } else this.versions[place] = version;
     return !before || before.parents !== value.parents || before.softParents !== value.softParents;
   }
 }
