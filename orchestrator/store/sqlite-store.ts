@@ -90,6 +90,33 @@ interface NodeRoleStatements {
 /** A compare-and-set matched no row: turned into a ConflictError naming the record. */
 class StaleWrite extends Error {}
 
+/**
+ * What a commit changed in the cache, to put back if its transaction fails.
+ * The cache is written beside each row (the key just looked up is still in
+ * the processor's cache then), not in a second pass over a fleet's writes.
+ */
+class CacheUndo {
+  private readonly maps: Array<Map<string, Versioned<unknown>>> = [];
+  private readonly keys: string[] = [];
+  private readonly previous: Array<Versioned<unknown> | undefined> = [];
+
+  set<T>(map: Map<string, Versioned<T>>, key: string, previous: Versioned<T> | undefined, next: Versioned<T>): void {
+    this.maps.push(map as Map<string, Versioned<unknown>>);
+    this.keys.push(key);
+    this.previous.push(previous);
+    map.set(key, next);
+  }
+
+  /** Newest first, so a key written twice ends as it was before either. */
+  rollBack(): void {
+    for (let i = this.keys.length - 1; i >= 0; i--) {
+      const previous = this.previous[i];
+      if (previous === undefined) this.maps[i]!.delete(this.keys[i]!);
+      else this.maps[i]!.set(this.keys[i]!, previous);
+    }
+  }
+}
+
 interface RecordCache {
   readonly nodes: Map<string, Versioned<NodeRecord>>;
   readonly deployments: Map<string, Versioned<DeploymentRecord>>;
@@ -132,7 +159,7 @@ export class SqliteStore implements Store {
   private readonly shared = new Set<StoreWrite['kind']>();
   /** Prepared once: every read asks it, and `pragma()` would prepare it anew each time. */
   private readonly dataVersionQuery: Database.Statement<[], number>;
-  private readonly commitTx: Database.Transaction<(writes: readonly StoreWrite[], events: readonly EventInput[]) => StoredEvent[]>;
+  private readonly commitTx: Database.Transaction<(writes: readonly StoreWrite[], events: readonly EventInput[], cache: RecordCache, undo: CacheUndo) => StoredEvent[]>;
 
   constructor(options: SqliteStoreOptions) {
     this.clock = options.clock;
@@ -169,14 +196,18 @@ export class SqliteStore implements Store {
       update: this.db.prepare('UPDATE node_roles SET data = ? WHERE id = ?'),
       updateProgress: this.db.prepare('UPDATE node_role_progress SET version = ?, progress = ? WHERE id = ? AND version = ?'),
     };
-    this.commitTx = this.db.transaction((writes: readonly StoreWrite[], events: readonly EventInput[]): StoredEvent[] => {
+    this.commitTx = this.db.transaction((writes: readonly StoreWrite[], events: readonly EventInput[], cache: RecordCache, undo: CacheUndo): StoredEvent[] => {
       for (const write of writes) {
         const id = write.kind === 'node-role' ? write.value.id : write.value.name;
         const version = writtenVersion(write);
         try {
-          if (write.kind === 'node-role') this.writeNodeRole(write.value, write.expectedVersion, version, statements);
-          else if (write.expectedVersion === undefined) insertRecord[write.kind].run(id, version, JSON.stringify(write.value));
-          else if (updateRecord[write.kind].run(version, JSON.stringify(write.value), id, write.expectedVersion).changes !== 1) throw new StaleWrite();
+          if (write.kind === 'node-role') this.writeNodeRole(write.value, write.expectedVersion, version, statements, cache.nodeRoles, undo);
+          else {
+            if (write.expectedVersion === undefined) insertRecord[write.kind].run(id, version, JSON.stringify(write.value));
+            else if (updateRecord[write.kind].run(version, JSON.stringify(write.value), id, write.expectedVersion).changes !== 1) throw new StaleWrite();
+            const map: Map<string, Versioned<NodeRecord | DeploymentRecord>> = write.kind === 'node' ? cache.nodes : cache.deployments;
+            undo.set(map, id, map.get(id), { value: write.value, version });
+          }
         } catch (error) {
           if (error instanceof StaleWrite || (error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
             throw new ConflictError(recordKey(write), write.expectedVersion, versionOf[write.kind].get(id)?.version);
@@ -203,16 +234,24 @@ export class SqliteStore implements Store {
   }
 
   /** A node-role's write: a move of its progress rewrites only that row, anything else the record as well (progress NULL: the record is whole). */
-  private writeNodeRole(value: NodeRole, expectedVersion: number | undefined, version: number, statements: NodeRoleStatements): void {
+  private writeNodeRole(
+    value: NodeRole,
+    expectedVersion: number | undefined,
+    version: number,
+    statements: NodeRoleStatements,
+    cached: Map<string, Versioned<NodeRole>>,
+    undo: CacheUndo,
+  ): void {
+    const previous = cached.get(value.id);
     if (expectedVersion === undefined) {
       statements.insertProgress.run(value.id, version);
       statements.insert.run(value.id, value.deployment, value.node, JSON.stringify(value));
-      return;
+    } else {
+      const whole = !previous || !onlyProgressDiffers(previous.value, value);
+      if (statements.updateProgress.run(version, whole ? null : JSON.stringify(progressOf(value)), value.id, expectedVersion).changes !== 1) throw new StaleWrite();
+      if (whole) statements.update.run(JSON.stringify(value), value.id);
     }
-    const before = this.cache?.nodeRoles.get(value.id)?.value;
-    const whole = !before || !onlyProgressDiffers(before, value);
-    if (statements.updateProgress.run(version, whole ? null : JSON.stringify(progressOf(value)), value.id, expectedVersion).changes !== 1) throw new StaleWrite();
-    if (whole) statements.update.run(JSON.stringify(value), value.id);
+    undo.set(cached, value.id, previous, { value, version });
   }
 
   /**
@@ -264,13 +303,15 @@ export class SqliteStore implements Store {
 
   async commit(writes: readonly StoreWrite[], events: readonly EventInput[]): Promise<CommitResult> {
     const current = this.fresh();
-    const stored = this.commitTx.immediate(writes, events);
+    // Copied before the transaction writes into them; a failed commit leaves an equal copy.
     const cache = this.shared.size > 0 ? this.unshare(current, writes) : current;
-    for (const write of writes) {
-      const version = writtenVersion(write);
-      if (write.kind === 'node') cache.nodes.set(write.value.name, { value: write.value, version });
-      else if (write.kind === 'deployment') cache.deployments.set(write.value.name, { value: write.value, version });
-      else cache.nodeRoles.set(write.value.id, { value: write.value, version });
+    const undo = new CacheUndo();
+    let stored: StoredEvent[];
+    try {
+      stored = this.commitTx.immediate(writes, events, cache, undo);
+    } catch (error) {
+      undo.rollBack();
+      throw error;
     }
     if (stored.length > 0) cache.eventSeq = stored.at(-1)!.seq;
     this.logChanges(writes);

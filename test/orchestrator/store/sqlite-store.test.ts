@@ -59,6 +59,32 @@ describe('SQLite store', () => {
     await store.close();
   });
 
+  it('leaves every node-role as it was when a later write of the same commit is stale, one written twice included', async () => {
+    const store = new SqliteStore({ path: ':memory:', clock: new VirtualClock() });
+    const nr = (id: string, runCount = 0): NodeRole => ({
+      id, deployment: 'lab', role: 'ntp', node: 'n1', parents: [], softParents: [], state: { kind: 'proposed' },
+      attempts: 0, runCount, lastGood: undefined, lastError: undefined, attributes: {},
+    });
+    await store.commit([{ kind: 'node-role', value: nr('lab/a@n1'), expectedVersion: undefined }, { kind: 'node-role', value: nr('lab/b@n1'), expectedVersion: undefined }], []);
+    const before = await store.snapshot();
+    const attempt = store.commit(
+      [
+        { kind: 'node-role', value: nr('lab/a@n1', 1), expectedVersion: 1 },
+        { kind: 'node-role', value: nr('lab/a@n1', 2), expectedVersion: 2 },
+        { kind: 'node-role', value: nr('lab/c@n1'), expectedVersion: undefined },
+        { kind: 'node-role', value: nr('lab/b@n1', 1), expectedVersion: 5 },
+      ],
+      [],
+    );
+    await expect(attempt).rejects.toThrow('Failed to commit node-role:lab/b@n1: expected version 5, found version 1 — re-read and try again');
+    const after = await store.snapshot();
+    expect(after.nodeRoles).toEqual(before.nodeRoles);
+    expect(after.nodeRoles.get('lab/a@n1')).toEqual({ value: nr('lab/a@n1'), version: 1 });
+    expect(after.nodeRoles.has('lab/c@n1')).toBe(false);
+    expect(await store.nodeRoles(['lab/a@n1', 'lab/c@n1'])).toEqual(new Map([['lab/a@n1', { value: nr('lab/a@n1'), version: 1 }]]));
+    await store.close();
+  });
+
   it('tells a reader what was committed since its revision, each record as it is now, and nothing for a failed commit', async () => {
     const store = new SqliteStore({ path: ':memory:', clock: new VirtualClock() });
     await store.commit([{ kind: 'node', value: node('a'), expectedVersion: undefined }], []);
