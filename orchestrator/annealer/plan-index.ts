@@ -29,6 +29,8 @@ export class PlanIndex {
     readonly claimRank: readonly number[],
     /** Node name → the node-roles on it: a change to a node changes what they may do. */
     readonly onNode: ReadonlyMap<string, readonly string[]>,
+    /** Each node-role's node, numbered from 0 (`onNode`'s order): a per-node count is an array, not a map of names. */
+    readonly nodeNumber: Int32Array,
     private readonly runningAt: Set<number>,
     private readonly todoAt: Set<number>,
   ) {}
@@ -56,12 +58,17 @@ export class PlanIndex {
       else (list as number[]).push(child);
     };
     const onNode = new Map<string, string[]>();
+    const numbers = new Map<string, number>();
+    const nodeNumber = new Int32Array(records.length);
     records.forEach((nr, i) => {
       for (const p of parents[i]!) addChild(p, i);
       for (const p of softParents[i]!) addChild(p, i);
-      const list = onNode.get(nr.node);
-      if (list) list.push(nr.id);
-      else onNode.set(nr.node, [nr.id]);
+      let number = numbers.get(nr.node);
+      if (number === undefined) {
+        numbers.set(nr.node, (number = numbers.size));
+        onNode.set(nr.node, [nr.id]);
+      } else onNode.get(nr.node)!.push(nr.id);
+      nodeNumber[i] = number;
     });
     const depth = depths(ids, parents, softParents);
     // By depth first (a few buckets), then by id within each: fewer string comparisons than one sort of all.
@@ -74,7 +81,7 @@ export class PlanIndex {
       bucket.sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
       for (const at of bucket) claimRank[at] = rank++;
     }
-    const index = new PlanIndex(ids, order, records, parents, softParents, children, depth, claimRank, onNode, new Set(), new Set());
+    const index = new PlanIndex(ids, order, records, parents, softParents, children, depth, claimRank, onNode, nodeNumber, new Set(), new Set());
     records.forEach((nr, i) => index.place(nr, i));
     return index;
   }

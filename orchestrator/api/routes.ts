@@ -146,12 +146,14 @@ const CORE_ROUTES: readonly Route[] = [
     response: S.NodeRole,
     status: 200,
     handle: async (ctx, { params }) => {
-      const stored = (await ctx.store.nodeRoles([params.id!])).get(params.id!);
+      const [stored] = await ctx.store.nodeRoles([params.id!]);
       if (!stored) throw notFound('node-role', params.id!, '/api/v1/node-roles');
       const { state, parents, softParents } = stored.value;
       if (state.kind !== 'blocked' || state.reason.code !== 'parents_pending') return { status: 200, body: nodeRoleView(stored) };
-      const parentRoles = await ctx.store.nodeRoles([...parents, ...softParents]);
-      return { status: 200, body: nodeRoleView(stored, (id) => parentRoles.get(id)?.value.state) };
+      const ids = [...parents, ...softParents];
+      const found = await ctx.store.nodeRoles(ids);
+      const stateOf = new Map(ids.map((id, i) => [id, found[i]?.value.state]));
+      return { status: 200, body: nodeRoleView(stored, (id) => stateOf.get(id)) };
     },
   },
   {
@@ -162,7 +164,7 @@ const CORE_ROUTES: readonly Route[] = [
     response: S.NodeRole,
     status: 200,
     handle: async (ctx, { params }) => {
-      const stored = (await ctx.store.nodeRoles([params.id!])).get(params.id!);
+      const [stored] = await ctx.store.nodeRoles([params.id!]);
       if (!stored) throw notFound('node-role', params.id!, '/api/v1/node-roles');
       if (stored.value.state.kind !== 'error') {
         throw new ApiError(409, `node-role ${params.id!} is ${stored.value.state.kind}, not in error`, 'only a node-role in error can be retried');

@@ -341,8 +341,9 @@ export class AnnealerLoop {
     const view = { nowMs: this.options.clock.now(), roles: this.options.catalog.roles };
     const writes: NodeRoleWrite[] = [];
     const events: EventInput[] = [];
-    for (const { id, runId, result } of batch) {
-      const stored = current.get(id);
+    for (let i = 0; i < batch.length; i++) {
+      const { runId, result } = batch[i]!;
+      const stored = current[i];
       const completion: RunCompletion | undefined = stored && completeRun(view, stored.value, runId, result, this.options.random);
       if (!stored || !completion) continue;
       const after = applyDecision(stored.value, completion);
@@ -367,8 +368,9 @@ export class AnnealerLoop {
       const current = await store.nodeRoles(runs.map((run) => run.id));
       const leaseUntilMs = clock.now() + limits.leaseMs;
       const writes: NodeRoleWrite[] = [];
-      for (const { id, runId } of runs) {
-        const stored = current.get(id);
+      for (let i = 0; i < runs.length; i++) {
+        const { runId } = runs[i]!;
+        const stored = current[i];
         if (!stored || stored.value.state.kind !== 'running' || stored.value.state.runId !== runId) continue;
         writes.push({ kind: 'node-role', value: { ...stored.value, state: { ...stored.value.state, leaseUntilMs } }, expectedVersion: stored.version });
       }

@@ -26,7 +26,7 @@ export class ObservedStore implements Store {
     return this.inner.nodes();
   }
 
-  nodeRoles(ids: readonly string[]): Promise<Map<string, Versioned<NodeRole>>> {
+  nodeRoles(ids: readonly string[]): Promise<Array<Versioned<NodeRole> | undefined>> {
     return this.inner.nodeRoles(ids);
   }
 

@@ -291,14 +291,9 @@ export class SqliteStore implements Store {
     return cache.nodes;
   }
 
-  async nodeRoles(ids: readonly string[]): Promise<Map<string, Versioned<NodeRole>>> {
-    const cache = this.fresh();
-    const out = new Map<string, Versioned<NodeRole>>();
-    for (const id of ids) {
-      const found = cache.nodeRoles.get(id);
-      if (found) out.set(id, found);
-    }
-    return out;
+  async nodeRoles(ids: readonly string[]): Promise<Array<Versioned<NodeRole> | undefined>> {
+    const { nodeRoles } = this.fresh();
+    return ids.map((id) => nodeRoles.get(id));
   }
 
   async commit(writes: readonly StoreWrite[], events: readonly EventInput[]): Promise<CommitResult> {

@@ -148,8 +148,8 @@ export interface Store {
   snapshot(): Promise<StoreSnapshot>;
   /** Every node as it is now: a consistent read of the nodes alone, for the many callers that need nothing else (cheaper than a snapshot). */
   nodes(): Promise<ReadonlyMap<string, Versioned<NodeRecord>>>;
-  /** These node-roles as they are now (absent ids are left out): a point read, for work on a few records. */
-  nodeRoles(ids: readonly string[]): Promise<Map<string, Versioned<NodeRole>>>;
+  /** These node-roles as they are now, in the order asked (undefined: no such node-role): a point read, for work on a few records. */
+  nodeRoles(ids: readonly string[]): Promise<Array<Versioned<NodeRole> | undefined>>;
   /**
    * What was committed after `revision` (etcd's watch from a revision), for a
    * reader that keeps its own copy up to date at a cost proportional to the

@@ -140,7 +140,8 @@ describe('orchestrator API over HTTPS', () => {
     await call('PUT', '/api/v1/deployments/wait-test', { body: {} });
     await call('POST', '/api/v1/deployments/wait-test/bindings', { body: { role: 'ntp', node: 'r1-s3' } });
     const move = async (id: string, state: object): Promise<void> => {
-      const stored = (await store.nodeRoles([id])).get(id)!;
+      const [stored] = await store.nodeRoles([id]);
+      if (!stored) throw new Error(`no node-role ${id}`);
       await store.commit([{ kind: 'node-role', value: { ...stored.value, state } as typeof stored.value, expectedVersion: stored.version }], []);
     };
     await move('wait-test/os@r1-s3', { kind: 'running', runId: 'r1', leaseUntilMs: Number.MAX_SAFE_INTEGER, digest: 'd' });
