@@ -79,14 +79,17 @@ export interface ResolvedInputs {
  * Resolves a node-role's inputs: an attribute some hard parent's role outputs
  * comes from that parent's last good run (from every parent, sorted by id, when
  * its role is a cluster role); any other attribute comes from the node-role,
- * else its node, else its deployment — the most specific wins.
+ * else its node, else its deployment — the most specific wins. A caller that
+ * holds the hard parents' records (in `parents` order, as the view has them)
+ * passes them, and they are not looked up again.
  */
-export function resolveInputs(view: AnnealerView, nodeRole: NodeRole): ResolvedInputs {
+export function resolveInputs(view: AnnealerView, nodeRole: NodeRole, parentRecords?: ReadonlyArray<NodeRole | undefined>): ResolvedInputs {
   // Records are immutable, so the same objects mean the same answer: re-hash only
   // when what the inputs are made of changed. Keyed by the node-role's attributes
   // object, which (unlike the record) outlives every move of its state.
   const node = view.nodes.get(nodeRole.node);
   const deployment = view.deployments.get(nodeRole.deployment);
+  const parents = parentRecords ?? nodeRole.parents.map((id) => view.nodeRoles.get(id));
   const cached = memo.get(nodeRole.attributes);
   if (
     cached &&
@@ -95,19 +98,19 @@ export function resolveInputs(view: AnnealerView, nodeRole: NodeRole): ResolvedI
     cached.node === node &&
     cached.deployment === deployment &&
     cached.roles === view.roles &&
-    sameRuns(view, nodeRole.parents, cached.parentRuns)
+    sameRuns(parents, cached.parentRuns)
   ) {
     return cached.result;
   }
-  const result = computeInputs(view, nodeRole, node, deployment);
-  const parentRuns = nodeRole.parents.map((id) => view.nodeRoles.get(id)?.lastGood);
+  const result = computeInputs(view, nodeRole, parents, node, deployment);
+  const parentRuns = parents.map((parent) => parent?.lastGood);
   memo.set(nodeRole.attributes, { id: nodeRole.id, parents: nodeRole.parents, node, deployment, roles: view.roles, parentRuns, result });
   return result;
 }
 
 /** Whether each parent's last good run is still the one remembered (checked in place: this runs for every run a fleet starts). */
-function sameRuns(view: AnnealerView, parents: readonly string[], runs: readonly unknown[]): boolean {
-  for (let i = 0; i < parents.length; i++) if (view.nodeRoles.get(parents[i]!)?.lastGood !== runs[i]) return false;
+function sameRuns(parents: ReadonlyArray<NodeRole | undefined>, runs: readonly unknown[]): boolean {
+  for (let i = 0; i < parents.length; i++) if (parents[i]?.lastGood !== runs[i]) return false;
   return true;
 }
 
@@ -124,15 +127,18 @@ interface MemoEntry {
 
 const memo = new WeakMap<object, MemoEntry>();
 
-function computeInputs(view: AnnealerView, nodeRole: NodeRole, node: NodeStatus | undefined, deployment: DeploymentStatus | undefined): ResolvedInputs {
+function computeInputs(
+  view: AnnealerView,
+  nodeRole: NodeRole,
+  parentRecords: ReadonlyArray<NodeRole | undefined>,
+  node: NodeStatus | undefined,
+  deployment: DeploymentStatus | undefined,
+): ResolvedInputs {
   const role = view.roles.get(nodeRole.role);
   if (!role) throw new Error(`Invariant violated: node-role ${nodeRole.id} has unknown role ${nodeRole.role}`);
-  // Parents are usually bound in id order already: sort a copy only when they are not.
-  const parents: NodeRole[] = [];
-  for (const id of inCodeUnitOrder(nodeRole.parents) ? nodeRole.parents : [...nodeRole.parents].sort()) {
-    const parent = view.nodeRoles.get(id);
-    if (parent) parents.push(parent);
-  }
+  const parents = parentRecords.filter((parent): parent is NodeRole => parent !== undefined);
+  // Parents are usually bound in id order already: sort only when they are not.
+  if (!inCodeUnitOrder(nodeRole.parents)) parents.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   // Own properties only, read and written: an attribute named like something every object
   // inherits ("constructor", "__proto__") is data, never the prototype's.
   const entries: Array<[string, unknown]> = [];

@@ -64,14 +64,18 @@ function sameState(a: NodeRoleState, b: NodeRoleState): boolean {
  * result equals a full tick's whenever `changed` is complete, at a cost
  * proportional to the change. A caller that plans often keeps a `PlanIndex`
  * up to date with the same changes; without one, one is built from the view.
+ * Such a caller may name further changed node-roles by their positions in
+ * that index (`changedAt`) rather than by id.
  */
 export function planTick(
   view: AnnealerView,
   options: {
     readonly changed?: ReadonlySet<string>;
+    readonly changedAt?: readonly number[];
     readonly index?: PlanIndex;
   } = {},
 ): Decision[] {
+  if (options.changedAt !== undefined && options.index === undefined) throw new Error('changedAt: positions need the index they are in — pass that index too');
   const index = options.index ?? PlanIndex.of(view);
   const { ids, records, children, depth } = index;
   const decisions: Decision[] = [];
@@ -115,7 +119,7 @@ export function planTick(
   };
   if (options.changed === undefined) for (let i = 0; i < ids.length; i++) enqueue(i);
   else {
-    for (const i of [...positionsOf(index, options.changed), ...lapsed]) {
+    for (const i of [...positionsOf(index, options.changed), ...(options.changedAt ?? []), ...lapsed]) {
       enqueue(i);
       // A changed record can change its children's state even if its own stays.
       for (const child of children[i]!) enqueue(child);
@@ -173,7 +177,7 @@ function desiredState(view: AnnealerView, index: PlanIndex, at: number, current:
       return current;
     case 'error':
       // An error stays until its inputs change (or an operator retries it).
-      if (current.digest === undefined || !parentsSettled(index, at, parentState) || resolveInputs(view, nr).digest === current.digest) return current;
+      if (current.digest === undefined || !parentsSettled(index, at, parentState) || resolveInputs(view, nr, parentRecords(index, at)).digest === current.digest) return current;
       break;
     case 'proposed':
       if (!deployment?.committed) return current;
@@ -198,7 +202,7 @@ function desiredState(view: AnnealerView, index: PlanIndex, at: number, current:
   if (current.kind === 'active') {
     // An active node-role keeps serving while its parents re-run; it is redone only once they settle with new outputs.
     if (erroredParents.length > 0 || pending) return current;
-    if (nr.lastGood && resolveInputs(view, nr).digest === nr.lastGood.digest) return current;
+    if (nr.lastGood && resolveInputs(view, nr, parentRecords(index, at)).digest === nr.lastGood.digest) return current;
   }
   const node = view.nodes.get(nr.node);
   if (deployment?.paused || node?.paused) return { kind: 'blocked', reason: { code: 'paused' } };
@@ -206,6 +210,11 @@ function desiredState(view: AnnealerView, index: PlanIndex, at: number, current:
   if (erroredParents.length > 0) return { kind: 'blocked', reason: { code: 'parent_error', parents: erroredParents.sort() } };
   if (pending) return PARENTS_PENDING;
   return current.kind === 'todo' ? current : { kind: 'todo', notBeforeMs: view.nowMs };
+}
+
+/** A node-role's hard parents' records, in its `parents` order, from the index (which holds the view's records). */
+function parentRecords(index: PlanIndex, at: number): NodeRole[] {
+  return index.parents[at]!.map((p) => index.records[p]!);
 }
 
 function parentsSettled(index: PlanIndex, at: number, parentState: (at: number) => NodeRoleState): boolean {
@@ -251,7 +260,7 @@ function claimRunnable(
     const nr = index.records[i]!;
     const role = roleOf(view, nr);
     if (role.maxConcurrent !== undefined && (perRole.get(nr.role) ?? 0) >= role.maxConcurrent) continue;
-    const { inputs, digest } = resolveInputs(view, nr);
+    const { inputs, digest } = resolveInputs(view, nr, parentRecords(index, i));
     const attempt = (attempts.get(i) ?? nr.attempts) + 1;
     starts.push({
       type: 'start',

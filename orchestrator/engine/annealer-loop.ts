@@ -114,8 +114,8 @@ export class AnnealerLoop {
   private readonly working = new WorkingSet();
   /** Kept across ticks and updated with what changed; rebuilt when roles are bound (parent lists change only then). */
   private index: PlanIndex | undefined;
-  /** Node-roles our own recorded results moved, taken into the working set directly: their children need planning. */
-  private readonly replan = new Set<string>();
+  /** Node-roles our own recorded results moved, taken into the working set directly, by their place in `index`: their children need planning. */
+  private readonly replan: number[] = [];
   private lastTickAtMs = Number.NEGATIVE_INFINITY;
   private stopped = false;
 
@@ -183,10 +183,11 @@ export class AnnealerLoop {
   /**
    * Brings the working set up to the store's revision and the index with it.
    * Returns the node-roles to re-plan (those changed, and every one on a
-   * changed node), or undefined to plan them all: on the periodic full tick,
-   * when the store cannot say what changed, and when a deployment changed.
+   * changed node, by id; those our results moved, by place), or undefined to
+   * plan them all: on the periodic full tick, when the store cannot say what
+   * changed, and when a deployment changed.
    */
-  private async catchUp(): Promise<{ readonly changed: Set<string> | undefined; readonly index: PlanIndex }> {
+  private async catchUp(): Promise<{ readonly changed: Set<string> | undefined; readonly changedAt: number[]; readonly index: PlanIndex }> {
     const { store } = this.options;
     const working = this.working;
     const changes = this.fullTickDue || working.revision === undefined || !this.index ? undefined : await store.changes(working.revision);
@@ -194,17 +195,18 @@ export class AnnealerLoop {
     if (!changes || !this.index) {
       working.reset(await store.snapshot());
       this.index = PlanIndex.of(this.view());
-      this.replan.clear();
-      return { changed: undefined, index: this.index };
+      this.replan.length = 0;
+      return { changed: undefined, changedAt: [], index: this.index };
     }
     const { rebound } = working.apply(changes);
-    if (rebound) this.index = PlanIndex.of(this.view());
-    else this.index.update(Array.from(changes.nodeRoles.values(), (record) => record.value));
     const changed = new Set(changes.nodeRoles.keys());
+    if (rebound) {
+      // Places in the old index mean nothing in the new one: carry them over by id.
+      for (const at of this.replan.splice(0)) changed.add(this.index.ids[at]!);
+      this.index = PlanIndex.of(this.view());
+    } else this.index.update(Array.from(changes.nodeRoles.values(), (record) => record.value));
     for (const name of changes.nodes.keys()) for (const id of this.index.onNode.get(name) ?? []) changed.add(id);
-    for (const id of this.replan) changed.add(id);
-    this.replan.clear();
-    return { changed: changes.deployments.size > 0 ? undefined : changed, index: this.index };
+    return { changed: changes.deployments.size > 0 ? undefined : changed, changedAt: this.replan.splice(0), index: this.index };
   }
 
   /**
@@ -222,7 +224,7 @@ export class AnnealerLoop {
     const places = options.places ?? moves.map((move) => working.placeOf(move.value.id)!);
     if (!working.absorbMoves(moves, places, result)) return;
     for (let i = 0; i < moves.length; i++) index.replace(places[i]!, moves[i]!.value);
-    if (options.replan) for (const move of moves) this.replan.add(move.value.id);
+    if (options.replan) for (const place of places) this.replan.push(place);
   }
 
   private view(): AnnealerView {
@@ -238,8 +240,8 @@ export class AnnealerLoop {
 
   private async runTick(): Promise<TickReport> {
     this.lastTickAtMs = this.options.clock.now();
-    const { changed, index } = await this.catchUp();
-    const decisions = planTick(this.view(), changed ? { changed, index } : { index });
+    const { changed, changedAt, index } = await this.catchUp();
+    const decisions = planTick(this.view(), changed ? { changed, changedAt, index } : { index });
     if (decisions.length === 0) return { decisions: 0, started: 0, conflicted: false };
     const starts: Array<Extract<Decision, { type: 'start' }>> = [];
     // A tick may decide twice for one node-role (todo, then claimed): fold them into one write and one

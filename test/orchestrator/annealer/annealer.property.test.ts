@@ -114,6 +114,8 @@ describe('annealer properties', () => {
           const full = planTick(h.view());
           expect(planTick(h.view(), { changed })).toEqual(full);
           expect(planTick(h.view(), { changed, index })).toEqual(full);
+          // The same changes named by their positions in the index, as the loop names its own.
+          expect(planTick(h.view(), { changed: new Set(), changedAt: [...changed].map((id) => index.order.get(id)!), index })).toEqual(full);
           previous = new Map(h.nodeRoles);
           const decided = h.tick();
           const finished = h.finishRuns((nr, inputs) =>
