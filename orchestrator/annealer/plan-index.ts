@@ -126,7 +126,8 @@ export class PlanIndex {
   }
 }
 
-const NONE: readonly number[] = Object.freeze([]);
+/** Not frozen: a frozen array is of another kind than the parent lists beside it, and loops over both would stop being optimised for either. Never written: typed read-only, and `addChild` replaces it. */
+const NONE: readonly number[] = [];
 
 function depths(ids: readonly string[], parents: readonly (readonly number[])[], softParents: readonly (readonly number[])[]): number[] {
   const depth: number[] = ids.map(() => -1);

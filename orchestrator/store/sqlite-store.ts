@@ -87,6 +87,12 @@ interface NodeRoleStatements {
   readonly updateProgress: Database.Statement<[number, string | null, string, number]>;
 }
 
+/** Where a commit's events landed: numbered from `firstSeq` on, in order, all at `atMs`. */
+interface EventsWritten {
+  readonly firstSeq: number;
+  readonly atMs: number;
+}
+
 /** A compare-and-set matched no row: turned into a ConflictError naming the record. */
 class StaleWrite extends Error {}
 
@@ -159,7 +165,9 @@ export class SqliteStore implements Store {
   private readonly shared = new Set<StoreWrite['kind']>();
   /** Prepared once: every read asks it, and `pragma()` would prepare it anew each time. */
   private readonly dataVersionQuery: Database.Statement<[], number>;
-  private readonly commitTx: Database.Transaction<(writes: readonly StoreWrite[], events: readonly EventInput[], cache: RecordCache, undo: CacheUndo) => StoredEvent[]>;
+  private readonly commitTx: Database.Transaction<(writes: readonly StoreWrite[], events: readonly EventInput[], cache: RecordCache, undo: CacheUndo) => EventsWritten>;
+  /** The last progress written and its text: a deployment's commit blocks thousands of node-roles with the same progress, written once as text. */
+  private lastProgress: { readonly progress: NodeRoleProgress; readonly text: string } | undefined;
 
   constructor(options: SqliteStoreOptions) {
     this.clock = options.clock;
@@ -196,7 +204,7 @@ export class SqliteStore implements Store {
       update: this.db.prepare('UPDATE node_roles SET data = ? WHERE id = ?'),
       updateProgress: this.db.prepare('UPDATE node_role_progress SET version = ?, progress = ? WHERE id = ? AND version = ?'),
     };
-    this.commitTx = this.db.transaction((writes: readonly StoreWrite[], events: readonly EventInput[], cache: RecordCache, undo: CacheUndo): StoredEvent[] => {
+    this.commitTx = this.db.transaction((writes: readonly StoreWrite[], events: readonly EventInput[], cache: RecordCache, undo: CacheUndo): EventsWritten => {
       for (const write of writes) {
         const id = write.kind === 'node-role' ? write.value.id : write.value.name;
         const version = writtenVersion(write);
@@ -216,20 +224,21 @@ export class SqliteStore implements Store {
         }
       }
       const atMs = this.clock.now();
-      const stored: StoredEvent[] = [];
+      let firstSeq = 0;
       for (let i = 0; i < events.length; ) {
         const batch = events.length - i >= EVENT_BATCH ? EVENT_BATCH : 1;
         const args: Array<number | string> = [];
-        for (const event of events.slice(i, i + batch)) args.push(atMs, event.type, event.subject, JSON.stringify(event.data));
-        // One INSERT numbers its rows consecutively, inside this transaction nobody else writes in.
-        const last = Number((batch === 1 ? insertEvent : insertEvents).run(...args).lastInsertRowid);
-        for (let j = 0; j < batch; j++) {
-          const { type, subject, data } = events[i + j]!;
-          stored.push({ type, subject, data, seq: last - batch + 1 + j, atMs });
+        for (let j = i; j < i + batch; j++) {
+          const event = events[j]!;
+          args.push(atMs, event.type, event.subject, JSON.stringify(event.data));
         }
+        // Rows are numbered consecutively, inside this transaction nobody else writes in.
+        const last = Number((batch === 1 ? insertEvent : insertEvents).run(...args).lastInsertRowid);
+        if (i === 0) firstSeq = last - batch + 1;
+        else if (last !== firstSeq + i + batch - 1) throw new Error(`Invariant violated: event ${i + batch} of a commit was numbered ${last}, not ${firstSeq + i + batch - 1}`);
         i += batch;
       }
-      return stored;
+      return { firstSeq, atMs };
     });
   }
 
@@ -248,10 +257,21 @@ export class SqliteStore implements Store {
       statements.insert.run(value.id, value.deployment, value.node, JSON.stringify(value));
     } else {
       const whole = !previous || !onlyProgressDiffers(previous.value, value);
-      if (statements.updateProgress.run(version, whole ? null : JSON.stringify(progressOf(value)), value.id, expectedVersion).changes !== 1) throw new StaleWrite();
+      if (statements.updateProgress.run(version, whole ? null : this.progressText(value), value.id, expectedVersion).changes !== 1) throw new StaleWrite();
       if (whole) statements.update.run(JSON.stringify(value), value.id);
     }
     undo.set(cached, value.id, previous, { value, version });
+  }
+
+  private progressText(nr: NodeRole): string {
+    const last = this.lastProgress?.progress;
+    if (last && last.state === nr.state && last.attempts === nr.attempts && last.runCount === nr.runCount && last.lastGood === nr.lastGood && last.lastError === nr.lastError) {
+      return this.lastProgress!.text;
+    }
+    const progress = progressOf(nr);
+    const text = JSON.stringify(progress);
+    this.lastProgress = { progress, text };
+    return text;
   }
 
   /**
@@ -301,16 +321,25 @@ export class SqliteStore implements Store {
     // Copied before the transaction writes into them; a failed commit leaves an equal copy.
     const cache = this.shared.size > 0 ? this.unshare(current, writes) : current;
     const undo = new CacheUndo();
-    let stored: StoredEvent[];
+    let written: EventsWritten;
     try {
-      stored = this.commitTx.immediate(writes, events, cache, undo);
+      written = this.commitTx.immediate(writes, events, cache, undo);
     } catch (error) {
       undo.rollBack();
       throw error;
     }
-    if (stored.length > 0) cache.eventSeq = stored.at(-1)!.seq;
+    if (events.length > 0) cache.eventSeq = written.firstSeq + events.length - 1;
     this.logChanges(writes);
-    return { versions: writtenVersions(writes), events: stored, revision: this.revision };
+    // Built when asked for (the event bus asks; the annealer's own commits of a fleet's moves seldom do).
+    let stored: StoredEvent[] | undefined;
+    const { firstSeq, atMs } = written;
+    return {
+      versions: writtenVersions(writes),
+      get events(): StoredEvent[] {
+        return (stored ??= events.map(({ type, subject, data }, i) => ({ type, subject, data, seq: firstSeq + i, atMs })));
+      },
+      revision: this.revision,
+    };
   }
 
   private logChanges(writes: readonly StoreWrite[]): void {
