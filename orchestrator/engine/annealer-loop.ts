@@ -76,12 +76,15 @@ class ResultBatch {
 /** The event for a node-role's move; a run's end (`finished`) is `node-role.finished` and says which run and how it went. */
 function stateEvent(nr: NodeRole, next: NodeRole, finished?: { readonly runId: string; readonly status: RunResult['status'] }): EventInput {
   const { state } = next;
-  // Built by assignment, not spreads of optional parts: one event per move, a fleet's moves by the hundred thousand.
-  const data: Record<string, unknown> = { from: nr.state.kind, to: state.kind };
-  if (state.kind === 'blocked') data['reason'] = state.reason;
-  else if (state.kind === 'error') data['message'] = state.message;
-  else if (state.kind === 'running') data['runId'] = state.runId;
-  else if (state.kind === 'todo' && next.lastError) data['lastError'] = next.lastError;
+  const from = nr.state.kind;
+  const to = state.kind;
+  // One literal a case, not spreads of optional parts: one event per move, a fleet's moves by the hundred thousand.
+  let data: Record<string, unknown>;
+  if (state.kind === 'blocked') data = { from, to, reason: state.reason };
+  else if (state.kind === 'error') data = { from, to, message: state.message };
+  else if (state.kind === 'running') data = { from, to, runId: state.runId };
+  else if (state.kind === 'todo' && next.lastError) data = { from, to, lastError: next.lastError };
+  else data = { from, to };
   if (finished) {
     data['runId'] = finished.runId;
     data['status'] = finished.status;
