@@ -284,23 +284,24 @@ export class AnnealerLoop {
   }
 
   private launch(nodeRole: NodeRole, start: Extract<Decision, { type: 'start' }>, controller: AbortController): void {
-    const runId = start.state.runId;
-    const done = this.execute(nodeRole, start, controller.signal)
-      .then((result) => this.finish(nodeRole.id, runId, result))
-      .finally(() => {
-        this.inFlight.delete(nodeRole.id);
-        this.kick();
-      });
-    this.inFlight.set(nodeRole.id, { controller, runId, done });
+    this.inFlight.set(nodeRole.id, { controller, runId: start.state.runId, done: this.execute(nodeRole, start, controller.signal) });
   }
 
-  private async execute(nodeRole: NodeRole, start: Extract<Decision, { type: 'start' }>, signal: AbortSignal): Promise<RunResult | undefined> {
+  /** Runs the work and records its result; one async function a run, not a chain of promises (a fleet starts them by the ten thousand). */
+  private async execute(nodeRole: NodeRole, start: Extract<Decision, { type: 'start' }>, signal: AbortSignal): Promise<void> {
+    const { runId } = start.state;
     try {
-      return await this.options.runnerFor(nodeRole.role).run({ nodeRole, runId: start.state.runId, inputs: start.inputs }, signal);
-    } catch (error) {
-      // Stopping leaves the run to its lease; any other throw is a failed run, retried as the role allows.
-      if (signal.aborted) return undefined;
-      return { status: 'failed', message: error instanceof Error ? error.message : String(error), retryable: true };
+      let result: RunResult | undefined;
+      try {
+        result = await this.options.runnerFor(nodeRole.role).run({ nodeRole, runId, inputs: start.inputs }, signal);
+      } catch (error) {
+        // Stopping leaves the run to its lease; any other throw is a failed run, retried as the role allows.
+        result = signal.aborted ? undefined : { status: 'failed', message: error instanceof Error ? error.message : String(error), retryable: true };
+      }
+      await this.finish(nodeRole.id, runId, result);
+    } finally {
+      this.inFlight.delete(nodeRole.id);
+      this.kick();
     }
   }
 
