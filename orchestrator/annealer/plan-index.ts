@@ -40,7 +40,7 @@ export class PlanIndex {
     const records = [...view.nodeRoles.values()];
     const order = new Map<string, number>();
     for (let i = 0; i < ids.length; i++) order.set(ids[i]!, i);
-    // Most node-roles have no soft parents, and leaves no children: one shared empty list for them all.
+    // Most node-roles have no soft parents, and leaves have no children: one shared empty list for them all.
     const positions = (nr: NodeRole, list: readonly string[]): readonly number[] =>
       list.length === 0
         ? NONE

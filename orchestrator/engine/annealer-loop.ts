@@ -224,7 +224,13 @@ export class AnnealerLoop {
     const { working, index } = this;
     if (!index) return;
     // The working set's places are the index's positions (both follow the records' order).
-    const places = options.places ?? moves.map((move) => working.placeOf(move.value.id)!);
+    const places =
+      options.places ??
+      moves.map((move) => {
+        const place = working.placeOf(move.value.id);
+        if (place === undefined) throw new Error(`Invariant violated: node-role ${move.value.id}, which the loop wrote, is not in its working set`);
+        return place;
+      });
     if (!working.absorbMoves(moves, places, result)) return;
     for (let i = 0; i < moves.length; i++) index.replace(places[i]!, moves[i]!.value);
     if (options.replan) for (const place of places) this.replan.push(place);

@@ -330,7 +330,7 @@ export class SqliteStore implements Store {
     }
     if (events.length > 0) cache.eventSeq = written.firstSeq + events.length - 1;
     this.logChanges(writes);
-    // Built when asked for (the event bus asks; the annealer's own commits of a fleet's moves seldom do).
+    // Built when asked for: the event bus asks; a store nobody observes never builds them.
     let stored: StoredEvent[] | undefined;
     const { firstSeq, atMs } = written;
     return {
