@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { compareCodeUnits, inCodeUnitOrder } from './code-units.js';
 import type { AnnealerView, DeploymentStatus, NodeRole, NodeStatus } from './model.js';
 
 /**
@@ -55,12 +56,7 @@ function sortedKeys(value: object): string[] {
   if (keys.length === 0 || (!isArrayIndex(keys[0]!) && inCodeUnitOrder(keys))) return keys;
   let indexKeys = 0;
   while (indexKeys < keys.length && isArrayIndex(keys[indexKeys]!)) indexKeys++;
-  return [...keys.slice(0, indexKeys), ...keys.slice(indexKeys).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))];
-}
-
-function inCodeUnitOrder(keys: readonly string[]): boolean {
-  for (let i = 1; i < keys.length; i++) if (!(keys[i - 1]! < keys[i]!)) return false;
-  return true;
+  return [...keys.slice(0, indexKeys), ...keys.slice(indexKeys).sort(compareCodeUnits)];
 }
 
 function isArrayIndex(key: string): boolean {
@@ -138,7 +134,7 @@ function computeInputs(
   if (!role) throw new Error(`Invariant violated: node-role ${nodeRole.id} has unknown role ${nodeRole.role}`);
   const parents = parentRecords.filter((parent): parent is NodeRole => parent !== undefined);
   // Parents are usually bound in id order already: sort only when they are not.
-  if (!inCodeUnitOrder(nodeRole.parents)) parents.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (!inCodeUnitOrder(nodeRole.parents)) parents.sort((a, b) => compareCodeUnits(a.id, b.id));
   // Own properties only, read and written: an attribute named like something every object
   // inherits ("constructor", "__proto__") is data, never the prototype's.
   const entries: Array<[string, unknown]> = [];

@@ -1,3 +1,4 @@
+import { compareCodeUnits } from './code-units.js';
 import type { AnnealerView, NodeRole } from './model.js';
 
 /**
@@ -78,7 +79,7 @@ export class PlanIndex {
     let rank = 0;
     for (const bucket of byDepth) {
       if (!bucket) continue;
-      bucket.sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+      bucket.sort((a, b) => compareCodeUnits(ids[a]!, ids[b]!));
       for (const at of bucket) claimRank[at] = rank++;
     }
     const index = new PlanIndex(ids, order, records, parents, softParents, children, depth, claimRank, onNode, nodeNumber, new Set(), new Set());

@@ -202,12 +202,10 @@ export class AnnealerLoop {
       return { changed: undefined, changedAt: [], index: this.index };
     }
     const { rebound } = working.apply(changes);
+    // A rebuilt index numbers the node-roles it had as before (new ones go last), so `replan` still holds.
+    if (rebound) this.index = PlanIndex.of(this.view());
+    else this.index.update(Array.from(changes.nodeRoles.values(), (record) => record.value));
     const changed = new Set(changes.nodeRoles.keys());
-    if (rebound) {
-      // Places in the old index mean nothing in the new one: carry them over by id.
-      for (const at of this.replan.splice(0)) changed.add(this.index.ids[at]!);
-      this.index = PlanIndex.of(this.view());
-    } else this.index.update(Array.from(changes.nodeRoles.values(), (record) => record.value));
     for (const name of changes.nodes.keys()) for (const id of this.index.onNode.get(name) ?? []) changed.add(id);
     return { changed: changes.deployments.size > 0 ? undefined : changed, changedAt: this.replan.splice(0), index: this.index };
   }
@@ -221,17 +219,11 @@ export class AnnealerLoop {
    * unchanged); recorded results do, for their children: `replan` says which.
    */
   private absorb(moves: readonly NodeRoleWrite[], result: CommitResult, options: { readonly replan: boolean; readonly places?: readonly number[] }): void {
-    const { working, index } = this;
+    const { index } = this;
     if (!index) return;
     // The working set's places are the index's positions (both follow the records' order).
-    const places =
-      options.places ??
-      moves.map((move) => {
-        const place = working.placeOf(move.value.id);
-        if (place === undefined) throw new Error(`Invariant violated: node-role ${move.value.id}, which the loop wrote, is not in its working set`);
-        return place;
-      });
-    if (!working.absorbMoves(moves, places, result)) return;
+    const places = this.working.absorbMoves(moves, result, options.places);
+    if (!places) return;
     for (let i = 0; i < moves.length; i++) index.replace(places[i]!, moves[i]!.value);
     if (options.replan) for (const place of places) this.replan.push(place);
   }

@@ -26,10 +26,6 @@ export class WorkingSet {
   /** The store revision these records are at; undefined until the first snapshot. */
   revision: number | undefined;
 
-  placeOf(id: string): number | undefined {
-    return this.places.get(id);
-  }
-
   versionAt(place: number): number {
     return this.versions[place]!;
   }
@@ -62,20 +58,27 @@ export class WorkingSet {
 
   /**
    * Applies a commit of the caller's own that moved node-roles along (their
-   * binding as it was) — each at its place, as `placeOf` gives it — when it is
-   * the very next revision (nothing landed between): the records are then
-   * exactly what was written, and reading them back from the store would only
-   * copy them. Says whether it did.
+   * binding as it was), when it is the very next revision (nothing landed
+   * between): the records are then exactly what was written, and reading them
+   * back from the store would only copy them. Returns the moves' places (the
+   * caller's, when it knows them), or undefined when it did not apply them.
    */
-  absorbMoves(moves: readonly NodeRoleWrite[], places: readonly number[], result: CommitResult): boolean {
-    if (this.revision === undefined || result.revision !== this.revision + 1) return false;
+  absorbMoves(moves: readonly NodeRoleWrite[], result: CommitResult, known?: readonly number[]): readonly number[] | undefined {
+    if (this.revision === undefined || result.revision !== this.revision + 1) return undefined;
+    const places =
+      known ??
+      moves.map((move) => {
+        const place = this.places.get(move.value.id);
+        if (place === undefined) throw new Error(`Invariant violated: node-role ${move.value.id}, moved by its owner's own commit, is not in the working set`);
+        return place;
+      });
     for (let i = 0; i < moves.length; i++) {
       const move = moves[i]!;
       this.nodeRoles.set(move.value.id, move.value);
       this.versions[places[i]!] = writtenVersion(move);
     }
     this.revision = result.revision;
-    return true;
+    return places;
   }
 
   private setNodeRole(value: NodeRole, version: number): boolean {

@@ -330,16 +330,9 @@ export class SqliteStore implements Store {
     }
     if (events.length > 0) cache.eventSeq = written.firstSeq + events.length - 1;
     this.logChanges(writes);
-    // Built when asked for: the event bus asks; a store nobody observes never builds them.
-    let stored: StoredEvent[] | undefined;
     const { firstSeq, atMs } = written;
-    return {
-      versions: writtenVersions(writes),
-      get events(): StoredEvent[] {
-        return (stored ??= events.map(({ type, subject, data }, i) => ({ type, subject, data, seq: firstSeq + i, atMs })));
-      },
-      revision: this.revision,
-    };
+    const stored = events.map(({ type, subject, data }, i): StoredEvent => ({ type, subject, data, seq: firstSeq + i, atMs }));
+    return { versions: writtenVersions(writes), events: stored, revision: this.revision };
   }
 
   private logChanges(writes: readonly StoreWrite[]): void {
