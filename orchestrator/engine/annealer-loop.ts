@@ -248,12 +248,13 @@ export class AnnealerLoop {
     // A tick may decide twice for one node-role (todo, then claimed): fold them into one write and one
     // event. By index position (the index's records are the working set's), not by id: a fleet's worth.
     const moves: Array<{ readonly at: number; readonly before: NodeRole; after: NodeRole }> = [];
-    const moveAt = new Int32Array(index.ids.length).fill(-1);
+    // Each position's move, counted from 1: a fresh array is all zeros, "none yet".
+    const moveAt = new Int32Array(index.ids.length);
     for (const decision of decisions) {
-      const slot = moveAt[decision.at]!;
+      const slot = moveAt[decision.at]! - 1;
       if (slot >= 0) moves[slot]!.after = applyDecision(moves[slot]!.after, decision);
       else {
-        moveAt[decision.at] = moves.length;
+        moveAt[decision.at] = moves.length + 1;
         const before = index.records[decision.at]!;
         moves.push({ at: decision.at, before, after: applyDecision(before, decision) });
       }
@@ -277,7 +278,7 @@ export class AnnealerLoop {
     // A signal of their own would cost each of a fleet's runs an AbortController.
     const batch = new AbortController();
     setMaxListeners(Math.max(10, starts.length * ABORT_LISTENERS_PER_RUN), batch.signal);
-    for (const start of starts) this.launch(moves[moveAt[start.at]!]!.after, start, batch);
+    for (const start of starts) this.launch(moves[moveAt[start.at]! - 1]!.after, start, batch);
     return { decisions: decisions.length, started: starts.length, conflicted: false };
   }
 

@@ -87,12 +87,6 @@ interface NodeRoleStatements {
   readonly updateProgress: Database.Statement<[number, string | null, string, number]>;
 }
 
-/** Where a commit's events landed: numbered from `firstSeq` on, in order, all at `atMs`. */
-interface EventsWritten {
-  readonly firstSeq: number;
-  readonly atMs: number;
-}
-
 /** A compare-and-set matched no row: turned into a ConflictError naming the record. */
 class StaleWrite extends Error {}
 
@@ -165,7 +159,7 @@ export class SqliteStore implements Store {
   private readonly shared = new Set<StoreWrite['kind']>();
   /** Prepared once: every read asks it, and `pragma()` would prepare it anew each time. */
   private readonly dataVersionQuery: Database.Statement<[], number>;
-  private readonly commitTx: Database.Transaction<(writes: readonly StoreWrite[], events: readonly EventInput[], cache: RecordCache, undo: CacheUndo) => EventsWritten>;
+  private readonly commitTx: Database.Transaction<(writes: readonly StoreWrite[], events: readonly EventInput[], cache: RecordCache, undo: CacheUndo) => StoredEvent[]>;
   /** The last progress written and its text: a deployment's commit blocks thousands of node-roles with the same progress, written once as text. */
   private lastProgress: { readonly progress: NodeRoleProgress; readonly text: string } | undefined;
 
@@ -204,7 +198,7 @@ export class SqliteStore implements Store {
       update: this.db.prepare('UPDATE node_roles SET data = ? WHERE id = ?'),
       updateProgress: this.db.prepare('UPDATE node_role_progress SET version = ?, progress = ? WHERE id = ? AND version = ?'),
     };
-    this.commitTx = this.db.transaction((writes: readonly StoreWrite[], events: readonly EventInput[], cache: RecordCache, undo: CacheUndo): EventsWritten => {
+    this.commitTx = this.db.transaction((writes: readonly StoreWrite[], events: readonly EventInput[], cache: RecordCache, undo: CacheUndo): StoredEvent[] => {
       for (const write of writes) {
         const id = write.kind === 'node-role' ? write.value.id : write.value.name;
         const version = writtenVersion(write);
@@ -224,7 +218,7 @@ export class SqliteStore implements Store {
         }
       }
       const atMs = this.clock.now();
-      let firstSeq = 0;
+      const stored: StoredEvent[] = [];
       for (let i = 0; i < events.length; ) {
         const batch = events.length - i >= EVENT_BATCH ? EVENT_BATCH : 1;
         const args: Array<number | string> = [];
@@ -232,13 +226,15 @@ export class SqliteStore implements Store {
           const event = events[j]!;
           args.push(atMs, event.type, event.subject, JSON.stringify(event.data));
         }
-        // Rows are numbered consecutively, inside this transaction nobody else writes in.
+        // One INSERT numbers its rows consecutively, inside this transaction nobody else writes in.
         const last = Number((batch === 1 ? insertEvent : insertEvents).run(...args).lastInsertRowid);
-        if (i === 0) firstSeq = last - batch + 1;
-        else if (last !== firstSeq + i + batch - 1) throw new Error(`Invariant violated: event ${i + batch} of a commit was numbered ${last}, not ${firstSeq + i + batch - 1}`);
+        for (let j = 0; j < batch; j++) {
+          const { type, subject, data } = events[i + j]!;
+          stored.push({ type, subject, data, seq: last - batch + 1 + j, atMs });
+        }
         i += batch;
       }
-      return { firstSeq, atMs };
+      return stored;
     });
   }
 
@@ -321,17 +317,15 @@ export class SqliteStore implements Store {
     // Copied before the transaction writes into them; a failed commit leaves an equal copy.
     const cache = this.shared.size > 0 ? this.unshare(current, writes) : current;
     const undo = new CacheUndo();
-    let written: EventsWritten;
+    let stored: StoredEvent[];
     try {
-      written = this.commitTx.immediate(writes, events, cache, undo);
+      stored = this.commitTx.immediate(writes, events, cache, undo);
     } catch (error) {
       undo.rollBack();
       throw error;
     }
-    if (events.length > 0) cache.eventSeq = written.firstSeq + events.length - 1;
+    if (stored.length > 0) cache.eventSeq = stored.at(-1)!.seq;
     this.logChanges(writes);
-    const { firstSeq, atMs } = written;
-    const stored = events.map(({ type, subject, data }, i): StoredEvent => ({ type, subject, data, seq: firstSeq + i, atMs }));
     return { versions: writtenVersions(writes), events: stored, revision: this.revision };
   }
 
