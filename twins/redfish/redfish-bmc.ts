@@ -61,6 +61,11 @@ const UNSUPPORTED_QUERY = /^(\$(expand|select|filter|levels|orderby|count|search
  * fidelity); serveRedfishHttps() puts it on a real HTTPS socket (wire fidelity).
  * Resources are rendered from the server and a small state on every request.
  */
+/** Whether `account` holds `privilege`; a request nobody logged in to holds only what needs none. */
+function mayUse(privilege: Privilege, account: Account | undefined): boolean {
+  return privilege === 'None' || (account !== undefined && ROLE_PRIVILEGES[account.role].includes(privilege));
+}
+
 export class RedfishBmc implements Disposable {
   /** @internal The BMC's state; resource renderers read it. */
   readonly state: BmcState;
@@ -162,9 +167,7 @@ export class RedfishBmc implements Disposable {
 
     const privilege: Privilege = route.privileges?.[asMethod] ?? (asMethod === 'GET' ? 'Login' : 'ConfigureComponents');
     const { account, session } = privilege === 'None' ? { account: undefined, session: undefined } : this.authenticate(req);
-    if (privilege !== 'None' && !ROLE_PRIVILEGES[account?.role ?? 'ReadOnly'].includes(privilege)) {
-      throw new RedfishProblem(403, [book.make('InsufficientPrivilege')]);
-    }
+    if (!mayUse(privilege, account)) throw new RedfishProblem(403, [book.make('InsufficientPrivilege')]);
     if (asMethod !== 'GET' && req.body.trim() !== '') {
       const type = req.header('content-type');
       if (type !== undefined && !/application\/json/i.test(type)) throw new RedfishProblem(415, [book.make('UnrecognizedRequestBody')]);
@@ -182,7 +185,10 @@ export class RedfishBmc implements Disposable {
     let reply = await handler(ctx);
     if (asMethod !== 'GET') return reply;
     if (/(^|&)\$(top|skip)=/.test(req.query)) reply = page(ctx, reply);
-    if (expand && reply.status === 200 && reply.body !== undefined) reply = { ...reply, body: JSON.stringify(await expandResource(JSON.parse(reply.body) as Json, expand, (target) => this.expandedRead(ctx, target))) };
+    if (expand && reply.status === 200 && reply.body !== undefined) {
+      const reader = account === undefined ? this.loginIfOffered(ctx) : ctx;
+      reply = { ...reply, body: JSON.stringify(await expandResource(JSON.parse(reply.body) as Json, expand, (target) => this.expandedRead(reader, target))) };
+    }
     const headers: Record<string, string> = { ...reply.headers, Allow: allowedMethods(route).join(', ') };
     if (reply.status === 200 && reply.body !== undefined) {
       const etag = etagOf(reply.body);
@@ -205,13 +211,27 @@ export class RedfishBmc implements Disposable {
     const match = this.state.router.match(path);
     const read = match?.route.handlers.GET;
     if (!match || !read) return undefined;
-    const privilege = match.route.privileges?.GET ?? 'Login';
-    if (privilege !== 'None' && !ROLE_PRIVILEGES[ctx.account?.role ?? 'ReadOnly'].includes(privilege)) return undefined;
+    if (!mayUse(match.route.privileges?.GET ?? 'Login', ctx.account)) return undefined;
     try {
       const reply = await read({ ...ctx, path, params: match.params, req: { ...ctx.req, method: 'GET', path, query: '', body: '' } });
       return reply.status === 200 && reply.body !== undefined ? (JSON.parse(reply.body) as Json) : undefined;
     } catch (error) {
       if (error instanceof RedfishProblem) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * A request to a resource that needs no login, about to expand members that
+   * may: it reads them as the account its credentials name, checked once, and
+   * with none (or wrong ones) as nobody, so those members stay links.
+   */
+  private loginIfOffered(ctx: RouteContext): RouteContext {
+    if (ctx.req.header('x-auth-token') === undefined && ctx.req.header('authorization') === undefined) return ctx;
+    try {
+      return { ...ctx, ...this.authenticate(ctx.req) };
+    } catch (error) {
+      if (error instanceof RedfishProblem) return ctx;
       throw error;
     }
   }

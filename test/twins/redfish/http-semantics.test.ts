@@ -176,6 +176,15 @@ describe('queries', () => {
     expect((await twin.json('GET', `${sys}?$expand=.`)).body.error.code).toBe('Base.1.22.QueryNotSupportedOnResource');
   });
 
+  it('expands for a caller with no login only what needs none: the rest stays a link, as a real service keeps it', async () => {
+    twin = makeTwin('dell-idrac9');
+    const anonymous = await twin.json('GET', '/redfish/v1/?$expand=.', { auth: false });
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.body.Systems).toEqual({ '@odata.id': '/redfish/v1/Systems' });
+    const loggedIn = await twin.json('GET', '/redfish/v1/?$expand=.');
+    expect(loggedIn.body.Systems.Members).toEqual([{ '@odata.id': '/redfish/v1/Systems/System.Embedded.1' }]);
+  });
+
   it('expands like iLO 5: * as ., forms it lacks served unexpanded', async () => {
     twin = makeTwin('hpe-ilo5');
     const plain = await twin.json('GET', `${SYS}/Processors`);
