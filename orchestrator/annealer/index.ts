@@ -11,7 +11,7 @@ export type {
   RetryPolicy,
   RoleSpec,
 } from './model.js';
-export { nodeRoleId, waitingOn } from './model.js';
+export { nodeRoleId, waitingOn, waitsOnParents } from './model.js';
 export { resolveInputs, stableJson, type ResolvedInputs } from './inputs.js';
 export { planTick, type Decision } from './plan-tick.js';
 export { PlanIndex } from './plan-index.js';

@@ -124,6 +124,11 @@ export function nodeRoleId(deployment: string, role: string, node: string): stri
   return `${deployment}/${role}@${node}`;
 }
 
+/** Whether a node-role is blocked waiting on its parents: `waitingOn` says which. */
+export function waitsOnParents(state: NodeRoleState): boolean {
+  return state.kind === 'blocked' && state.reason.code === 'parents_pending';
+}
+
 /** The parents (hard and soft) of a node-role that are not active yet, by id: what a `parents_pending` node-role waits on, as of `stateOf`. */
 export function waitingOn(nodeRole: NodeRole, stateOf: (id: string) => NodeRoleState | undefined): string[] {
   return [...nodeRole.parents, ...nodeRole.softParents].filter((id) => stateOf(id)?.kind !== 'active').sort();

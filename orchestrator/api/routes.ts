@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ApiError, type ApiContext, type Route } from './route.js';
-import { bindRole, waitingOn, type NodeRole as NodeRoleModel, type NodeRoleState } from '../annealer/index.js';
+import { bindRole, waitingOn, waitsOnParents, type NodeRole as NodeRoleModel, type NodeRoleState } from '../annealer/index.js';
 import type { DeploymentRecord, StoreSnapshot, StoreWrite, Versioned } from '../store/index.js';
 import * as S from './schemas.js';
 import { nodeView } from './views.js';
@@ -16,8 +16,7 @@ const withVersion = <T extends object>({ value, version }: Versioned<T>) => ({ .
 /** A node-role as the API shows it; with `stateOf` (its parents' states), one waiting on its parents says which, as of this read. */
 function nodeRoleView(stored: Versioned<NodeRoleModel>, stateOf?: (id: string) => NodeRoleState | undefined) {
   const { lastGood, lastError, ...rest } = stored.value;
-  const { state } = stored.value;
-  const waiting = stateOf && state.kind === 'blocked' && state.reason.code === 'parents_pending' ? { waitingOn: waitingOn(stored.value, stateOf) } : {};
+  const waiting = stateOf && waitsOnParents(stored.value.state) ? { waitingOn: waitingOn(stored.value, stateOf) } : {};
   return { ...rest, version: stored.version, ...waiting, ...(lastError !== undefined ? { lastError } : {}), ...(lastGood ? { lastOutputs: lastGood.outputs } : {}) };
 }
 
@@ -149,7 +148,7 @@ const CORE_ROUTES: readonly Route[] = [
       const [stored] = await ctx.store.nodeRoles([params.id!]);
       if (!stored) throw notFound('node-role', params.id!, '/api/v1/node-roles');
       const { state, parents, softParents } = stored.value;
-      if (state.kind !== 'blocked' || state.reason.code !== 'parents_pending') return { status: 200, body: nodeRoleView(stored) };
+      if (!waitsOnParents(state)) return { status: 200, body: nodeRoleView(stored) };
       const ids = [...parents, ...softParents];
       const found = await ctx.store.nodeRoles(ids);
       const stateOf = new Map(ids.map((id, i) => [id, found[i]?.value.state]));

@@ -97,12 +97,13 @@ async function beginTeardown(store: Store, name: string, reason: string): Promis
 async function wipe(deps: DecommissionDeps, boot: TeardownBoot, node: NodeRecord, signal: AbortSignal): Promise<void> {
   const { store, access } = deps;
   const name = node.name;
-  const event = (type: string, data: Record<string, unknown>) => store.commit([], [{ type, subject: name, data }]);
+  /** Events about this node, committed together. */
+  const events = (...list: Array<readonly [type: string, data: Record<string, unknown>]>) => store.commit([], list.map(([type, data]) => ({ type, subject: name, data })));
   await boot.revoke(name, { kind: 'wipe' });
   const since = access.clock.now();
   const bootWipe = async (): Promise<undefined> => {
     const was = await access.withDriver(node, (driver, signal) => bootOnceFrom(node, 'Pxe', driver, access, signal));
-    await event('node.wipe-boot', { device: 'Pxe', power: was === 'Off' ? 'on' : 'restart' });
+    await events(['node.wipe-boot', { device: 'Pxe', power: was === 'Off' ? 'on' : 'restart' }]);
     return undefined;
   };
   await bootWipe();
@@ -122,10 +123,7 @@ async function wipe(deps: DecommissionDeps, boot: TeardownBoot, node: NodeRecord
     await driver.power('ForceOff', signal);
     return true;
   });
-  await store.commit([], [
-    { type: 'node.boot-override-cleared', subject: name, data: {} },
-    ...(poweredOff ? [{ type: 'node.powered-off', subject: name, data: { reason: 'the wipe image left it on' } }] : []),
-  ]);
+  await events(['node.boot-override-cleared', {}], ...(poweredOff ? [['node.powered-off', { reason: 'the wipe image left it on' }] as const] : []));
   if (outcome === undefined) {
     throw new TeardownError('TEARDOWN_WIPE_TIMEOUT', name, `Failed to wipe ${name}: no wipe report within ${Math.round(timeoutMs / 60_000)} min`, "watch its console through the BMC, then run decommission again", true);
   }

@@ -169,23 +169,25 @@ export class Provisioner {
   };
 
   /** Sets what `node`'s next network boot gets; any install or wipe token out for it stops working. */
-  async setBootIntent(node: string, intent: BootIntentInput): Promise<void> {
-    checkIntent(intent);
-    await this.update(node, (current) => ({
-      provisioning: { ...without(current.provisioning ?? { boot: intent }, 'installToken', 'installFailure', 'wipeToken', 'wipeFailure'), boot: intent },
-      events: [intentEvent(node, intent)],
-    }));
+  setBootIntent(node: string, intent: BootIntentInput): Promise<void> {
+    return this.changeBoot(node, intent, { revokeAgent: false });
   }
 
   /**
    * Revokes the node's agent, install and wipe tokens (decommission), and sets
    * its next network boot, in one commit: its agent gets 401 and exits.
    */
-  async revoke(node: string, next: BootIntentInput): Promise<void> {
-    checkIntent(next);
+  revoke(node: string, next: BootIntentInput): Promise<void> {
+    return this.changeBoot(node, next, { revokeAgent: true });
+  }
+
+  private async changeBoot(node: string, intent: BootIntentInput, { revokeAgent }: { readonly revokeAgent: boolean }): Promise<void> {
+    checkIntent(intent);
+    const dropped: Array<keyof NodeProvisioning> = ['installToken', 'installFailure', 'wipeToken', 'wipeFailure'];
+    if (revokeAgent) dropped.push('agentTokenSha256', 'agentSeenAtMs');
     await this.update(node, (current) => ({
-      provisioning: { ...without(current.provisioning ?? { boot: next }, 'installToken', 'installFailure', 'wipeToken', 'wipeFailure', 'agentTokenSha256', 'agentSeenAtMs'), boot: next },
-      events: [{ type: 'node.agent-revoked', subject: node, data: {} }, intentEvent(node, next)],
+      provisioning: { ...without(current.provisioning ?? { boot: intent }, ...dropped), boot: intent },
+      events: [...(revokeAgent ? [{ type: 'node.agent-revoked', subject: node, data: {} }] : []), intentEvent(node, intent)],
     }));
   }
 
